@@ -1,0 +1,32 @@
+package io.igstream.app;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point of the {@code igstream} command line. */
+@Command(
+    name = "igstream",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    description =
+        "Explains production predictions as they happen with Integrated Gradients, on a Kafka stream.",
+    subcommands = {CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+  @CommandLine.Spec private CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    // A bare `igstream` shows what it can do rather than failing silently.
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** Builds the command line; tests use it to run commands in-process. */
+  public static CommandLine commandLine() {
+    return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
+  }
+
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+}
