@@ -1,0 +1,382 @@
+package io.igstream.ig;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * The IG engine: explains a batch of events on one {@link DifferentiableModel}.
+ *
+ * <p>Every event contributes paths (one per target, baseline and noise sample); the points of all
+ * paths are streamed through the model in runs of at most {@code maxRowsPerRun} rows, and each path
+ * keeps a running weighted sum of its gradients, so memory is bounded by one run. The sum of a path
+ * is accumulated in the order of its points whatever the chunking, so an event's result does not
+ * depend on which events share its batch.
+ */
+public final class IntegratedGradients {
+
+  private final DifferentiableModel model;
+  private final OutputKind outputKind;
+  private final IgOptions options;
+  private final List<AttributedTensor> tensors;
+
+  public IntegratedGradients(DifferentiableModel model, OutputKind outputKind, IgOptions options) {
+    this.model = model;
+    this.outputKind = outputKind;
+    this.options = options;
+    this.tensors = model.attributedTensors();
+  }
+
+  public IgOptions options() {
+    return options;
+  }
+
+  /** Explains each request; the result at index i holds one attribution per target of request i. */
+  public List<List<Attribution>> explain(List<ExplainRequest> requests) {
+    List<Evaluation> atInputs = evaluateAll(requests.stream().map(ExplainRequest::inputs).toList());
+    List<Map<String, DenseArray>> allBaselines = new ArrayList<>();
+    for (ExplainRequest request : requests) {
+      allBaselines.addAll(request.baselines());
+    }
+    List<Evaluation> atBaselines = evaluateAll(allBaselines);
+
+    List<Job> jobs = new ArrayList<>();
+    int baselineOffset = 0;
+    for (int r = 0; r < requests.size(); r++) {
+      ExplainRequest request = requests.get(r);
+      List<Evaluation> baselines =
+          atBaselines.subList(baselineOffset, baselineOffset + request.baselines().size());
+      baselineOffset += request.baselines().size();
+      for (ResolvedTarget target :
+          Targets.resolve(outputKind, atInputs.get(r).output(), request.target())) {
+        jobs.add(new Job(r, request, atInputs.get(r), baselines, target));
+      }
+    }
+
+    List<Job> pending = jobs;
+    int steps = options.steps();
+    while (true) {
+      integrate(pending, options.rule().points(steps));
+      for (Job job : pending) {
+        job.finish(steps);
+      }
+      if (options.errorTarget() == null || steps * 2 > options.maxSteps()) {
+        break;
+      }
+      List<Job> missed = new ArrayList<>();
+      for (Job job : pending) {
+        if (!job.meetsErrorTarget()) {
+          missed.add(job);
+        }
+      }
+      if (missed.isEmpty()) {
+        break;
+      }
+      pending = missed;
+      steps *= 2;
+    }
+
+    List<List<Attribution>> results = new ArrayList<>();
+    for (int r = 0; r < requests.size(); r++) {
+      results.add(new ArrayList<>());
+    }
+    for (Job job : jobs) {
+      results.get(job.requestIndex).add(job.result());
+    }
+    return results;
+  }
+
+  private List<Evaluation> evaluateAll(List<Map<String, DenseArray>> instances) {
+    List<Evaluation> out = new ArrayList<>(instances.size());
+    for (int from = 0; from < instances.size(); from += options.maxRowsPerRun()) {
+      int to = Math.min(instances.size(), from + options.maxRowsPerRun());
+      out.addAll(model.evaluate(instances.subList(from, to)));
+    }
+    return out;
+  }
+
+  /** Streams every point of every path of the jobs through the model, chunked. */
+  private void integrate(List<Job> jobs, Quadrature quadrature) {
+    List<Path> paths = new ArrayList<>();
+    for (Job job : jobs) {
+      job.startPaths();
+      paths.addAll(job.paths);
+    }
+    Chunk chunk = new Chunk(options.maxRowsPerRun());
+    for (Path path : paths) {
+      for (int k = 0; k < quadrature.size(); k++) {
+        chunk.add(path, quadrature.alphas()[k], quadrature.weights()[k]);
+        if (chunk.isFull()) {
+          chunk.run();
+        }
+      }
+    }
+    chunk.run();
+  }
+
+  /** Rows waiting for one model run. */
+  private final class Chunk {
+    private final int capacity;
+    private final List<Path> paths = new ArrayList<>();
+    private final List<Double> weights = new ArrayList<>();
+    private final Map<String, float[]> values = new LinkedHashMap<>();
+    private final float[] upstream;
+    private int rows;
+
+    Chunk(int capacity) {
+      this.capacity = capacity;
+      for (AttributedTensor tensor : tensors) {
+        values.put(tensor.name(), new float[capacity * tensor.size()]);
+      }
+      upstream = new float[capacity * model.outputSize()];
+    }
+
+    boolean isFull() {
+      return rows == capacity;
+    }
+
+    void add(Path path, double alpha, double weight) {
+      for (AttributedTensor tensor : tensors) {
+        double[] start = path.start.get(tensor.name()).values();
+        double[] end = path.end.get(tensor.name()).values();
+        float[] target = values.get(tensor.name());
+        int offset = rows * start.length;
+        for (int i = 0; i < start.length; i++) {
+          target[offset + i] = (float) (start[i] + alpha * (end[i] - start[i]));
+        }
+      }
+      double[] up = path.job.target.upstream();
+      for (int j = 0; j < up.length; j++) {
+        upstream[rows * up.length + j] = (float) up[j];
+      }
+      paths.add(path);
+      weights.add(weight);
+      rows++;
+    }
+
+    void run() {
+      if (rows == 0) {
+        return;
+      }
+      Map<String, float[]> feed = new LinkedHashMap<>();
+      List<Map<String, DenseArray>> context = new ArrayList<>(rows);
+      for (AttributedTensor tensor : tensors) {
+        float[] all = values.get(tensor.name());
+        feed.put(
+            tensor.name(),
+            rows == capacity ? all : java.util.Arrays.copyOf(all, rows * tensor.size()));
+      }
+      for (Path path : paths) {
+        context.add(path.job.request.inputs());
+      }
+      float[] up =
+          rows == capacity
+              ? upstream
+              : java.util.Arrays.copyOf(upstream, rows * model.outputSize());
+      GradientBatch batch = model.gradients(new GradientRequest(rows, context, feed, up));
+      for (int row = 0; row < rows; row++) {
+        Path path = paths.get(row);
+        double weight = weights.get(row);
+        for (AttributedTensor tensor : tensors) {
+          float[] gradient = batch.gradients().get(tensor.name());
+          double[] sum = path.sums.get(tensor.name());
+          int offset = row * sum.length;
+          for (int i = 0; i < sum.length; i++) {
+            sum[i] += weight * gradient[offset + i];
+          }
+        }
+      }
+      paths.clear();
+      weights.clear();
+      rows = 0;
+    }
+  }
+
+  /** One straight path from a baseline to (a noisy copy of) the input, and its running sums. */
+  private static final class Path {
+    final Job job;
+    final Map<String, DenseArray> start;
+    final Map<String, DenseArray> end;
+    final Map<String, double[]> sums = new LinkedHashMap<>();
+
+    Path(Job job, Map<String, DenseArray> start, Map<String, DenseArray> end) {
+      this.job = job;
+      this.start = start;
+      this.end = end;
+      for (Map.Entry<String, DenseArray> entry : start.entrySet()) {
+        sums.put(entry.getKey(), new double[entry.getValue().size()]);
+      }
+    }
+
+    /** IG of this path: (end - start) x the weighted gradient sum, or the sum alone. */
+    Map<String, double[]> attributions(boolean multiplyByInputs) {
+      Map<String, double[]> out = new LinkedHashMap<>();
+      for (Map.Entry<String, double[]> entry : sums.entrySet()) {
+        double[] sum = entry.getValue();
+        double[] attribution = new double[sum.length];
+        double[] from = start.get(entry.getKey()).values();
+        double[] to = end.get(entry.getKey()).values();
+        for (int i = 0; i < sum.length; i++) {
+          attribution[i] = multiplyByInputs ? (to[i] - from[i]) * sum[i] : sum[i];
+        }
+        out.put(entry.getKey(), attribution);
+      }
+      return out;
+    }
+  }
+
+  /** One (event, target): its paths over baselines and noise samples, and its result. */
+  private final class Job {
+    final int requestIndex;
+    final ExplainRequest request;
+    final Evaluation atInput;
+    final List<Evaluation> atBaselines;
+    final ResolvedTarget target;
+    List<Path> paths = List.of();
+    Attribution result;
+
+    Job(
+        int requestIndex,
+        ExplainRequest request,
+        Evaluation atInput,
+        List<Evaluation> atBaselines,
+        ResolvedTarget target) {
+      this.requestIndex = requestIndex;
+      this.request = request;
+      this.atInput = atInput;
+      this.atBaselines = atBaselines;
+      this.target = target;
+    }
+
+    void startPaths() {
+      List<Path> created = new ArrayList<>();
+      Smoothing smoothing = options.smoothing();
+      // Seeded by the event id and target, never by batch position.
+      Random random =
+          new Random(
+              smoothing.seed() * 31
+                  + request.id().hashCode() * 17L
+                  + String.valueOf(target.index()).hashCode());
+      for (int s = 0; s < smoothing.samples(); s++) {
+        Map<String, DenseArray> end =
+            smoothing.variant() == Smoothing.Variant.NONE
+                ? atInput.attributedValues()
+                : noisy(atInput.attributedValues(), smoothing.sigma(), random);
+        for (Evaluation baseline : atBaselines) {
+          created.add(new Path(this, baseline.attributedValues(), end));
+        }
+      }
+      paths = created;
+    }
+
+    void finish(int steps) {
+      Smoothing smoothing = options.smoothing();
+      int baselines = atBaselines.size();
+      Map<String, double[]> mean = new LinkedHashMap<>();
+      Map<String, double[]> meanSquare = new LinkedHashMap<>();
+      for (AttributedTensor tensor : tensors) {
+        mean.put(tensor.name(), new double[tensor.size()]);
+        meanSquare.put(tensor.name(), new double[tensor.size()]);
+      }
+      for (int s = 0; s < smoothing.samples(); s++) {
+        // Average over baselines first ("expected IG"), then combine noise samples.
+        Map<String, double[]> sample = new LinkedHashMap<>();
+        for (AttributedTensor tensor : tensors) {
+          sample.put(tensor.name(), new double[tensor.size()]);
+        }
+        for (int b = 0; b < baselines; b++) {
+          Map<String, double[]> attribution =
+              paths.get(s * baselines + b).attributions(options.multiplyByInputs());
+          for (AttributedTensor tensor : tensors) {
+            double[] acc = sample.get(tensor.name());
+            double[] value = attribution.get(tensor.name());
+            for (int i = 0; i < acc.length; i++) {
+              acc[i] += value[i] / baselines;
+            }
+          }
+        }
+        for (AttributedTensor tensor : tensors) {
+          double[] value = sample.get(tensor.name());
+          double[] m = mean.get(tensor.name());
+          double[] m2 = meanSquare.get(tensor.name());
+          for (int i = 0; i < value.length; i++) {
+            m[i] += value[i] / smoothing.samples();
+            m2[i] += value[i] * value[i] / smoothing.samples();
+          }
+        }
+      }
+      Map<String, DenseArray> attributions = new LinkedHashMap<>();
+      double total = 0;
+      for (AttributedTensor tensor : tensors) {
+        double[] m = mean.get(tensor.name());
+        double[] m2 = meanSquare.get(tensor.name());
+        double[] combined = new double[m.length];
+        for (int i = 0; i < m.length; i++) {
+          combined[i] =
+              switch (smoothing.variant()) {
+                case NONE, SMOOTHGRAD -> m[i];
+                case SMOOTHGRAD_SQ -> m2[i];
+                case VARGRAD -> Math.max(0, m2[i] - m[i] * m[i]);
+              };
+          total += combined[i];
+        }
+        attributions.put(tensor.name(), new DenseArray(tensor.rowShape().clone(), combined));
+      }
+      double fx = target.select(atInput.output());
+      double fb = 0;
+      for (Evaluation baseline : atBaselines) {
+        fb += target.select(baseline.output()) / baselines;
+      }
+      boolean completenessApplies =
+          options.multiplyByInputs() && smoothing.variant() == Smoothing.Variant.NONE;
+      Double delta = completenessApplies ? total - (fx - fb) : null;
+      Double error = completenessApplies ? approximationError(delta, fx - fb) : null;
+      Boolean met =
+          options.errorTarget() == null || error == null ? null : error <= options.errorTarget();
+      result =
+          new Attribution(
+              target.index(),
+              fx,
+              fb,
+              attributions,
+              total,
+              delta,
+              error,
+              options.rule(),
+              steps,
+              met);
+    }
+
+    boolean meetsErrorTarget() {
+      return result.errorTargetMet() == null || result.errorTargetMet();
+    }
+
+    Attribution result() {
+      return result;
+    }
+  }
+
+  /**
+   * |delta| / |F(x) - F(b)|; when the output does not change along the path, the absolute delta
+   * (any nonzero attribution sum is then an error in itself).
+   */
+  static double approximationError(double delta, double change) {
+    return Math.abs(change) > 1e-12 ? Math.abs(delta) / Math.abs(change) : Math.abs(delta);
+  }
+
+  private static Map<String, DenseArray> noisy(
+      Map<String, DenseArray> values, double sigma, Random random) {
+    Map<String, DenseArray> out = new LinkedHashMap<>();
+    for (Map.Entry<String, DenseArray> entry : values.entrySet()) {
+      double[] source = entry.getValue().values();
+      double[] copy = new double[source.length];
+      for (int i = 0; i < source.length; i++) {
+        copy[i] = source[i] + sigma * random.nextGaussian();
+      }
+      out.put(entry.getKey(), new DenseArray(entry.getValue().shape().clone(), copy));
+    }
+    return out;
+  }
+}
