@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
     versionProvider = VersionProvider.class,
     description =
         "Explains production predictions as they happen with Integrated Gradients, on a Kafka stream.",
-    subcommands = {CommandLine.HelpCommand.class})
+    subcommands = {ExplainCommand.class, InspectModelCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
   @CommandLine.Spec private CommandLine.Model.CommandSpec spec;
@@ -23,7 +23,27 @@ public final class Main implements Runnable {
 
   /** Builds the command line; tests use it to run commands in-process. */
   public static CommandLine commandLine() {
-    return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
+    return new CommandLine(new Main())
+        .setCaseInsensitiveEnumValuesAllowed(true)
+        .setExecutionExceptionHandler(
+            (exception, commandLine, parseResult) -> {
+              // Users get the cause in one line; IGSTREAM_DEBUG=1 shows the stack for bug reports.
+              commandLine
+                  .getErr()
+                  .println("igstream " + commandLine.getCommandName() + ": " + describe(exception));
+              if (System.getenv("IGSTREAM_DEBUG") != null) {
+                exception.printStackTrace(commandLine.getErr());
+              }
+              commandLine.getErr().flush();
+              return 1;
+            });
+  }
+
+  private static String describe(Throwable exception) {
+    if (exception instanceof java.nio.file.NoSuchFileException missing) {
+      return "no such file: " + missing.getFile();
+    }
+    return exception.getMessage() == null ? exception.toString() : exception.getMessage();
   }
 
   public static void main(String[] args) {

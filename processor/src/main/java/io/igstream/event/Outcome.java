@@ -1,0 +1,21 @@
+package io.igstream.event;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/** What became of one event: an attribution record, or a failure with its stage and reason. */
+public sealed interface Outcome {
+
+  /** The event id, when one could be read. */
+  String eventId();
+
+  /** An attribution record ready to be written. */
+  record Explained(String eventId, ObjectNode record) implements Outcome {}
+
+  /** The event could not be explained. */
+  record Failed(String eventId, String model, String version, String stage, String reason)
+      implements Outcome {}
+
+  static Failed failed(PredictionEvent event, String stage, String reason) {
+    return new Failed(event.eventId(), event.model(), event.version(), stage, reason);
+  }
+}

@@ -1,0 +1,85 @@
+package io.igstream.registry;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How one model is explained, read from its {@code igstream-model.json}: which signature, output
+ * and inputs, the IG settings and baselines, and feature names. Every field is optional; the
+ * defaults explain the only output of {@code serving_default} w.r.t. every float input, with
+ * Gauss-Legendre at 50 steps, the predicted class, and a zero baseline.
+ */
+public record ModelConfig(
+    @JsonProperty("signature") String signature,
+    @JsonProperty("output") String output,
+    @JsonProperty("output_kind") String outputKind,
+    @JsonProperty("inputs") Map<String, InputConfig> inputs,
+    @JsonProperty("method") String method,
+    @JsonProperty("steps") Integer steps,
+    @JsonProperty("target") String target,
+    @JsonProperty("baseline") Double baseline,
+    @JsonProperty("baselines") List<Map<String, JsonNode>> baselines,
+    @JsonProperty("baseline_sample") BaselineSample baselineSample,
+    @JsonProperty("multiply_by_inputs") Boolean multiplyByInputs,
+    @JsonProperty("smoothing") SmoothingConfig smoothing,
+    @JsonProperty("error_target") Double errorTarget,
+    @JsonProperty("max_steps") Integer maxSteps,
+    @JsonProperty("max_rows_per_run") Integer maxRowsPerRun,
+    @JsonProperty("top_features") Integer topFeatures,
+    @JsonProperty("gradient_signature") String gradientSignature) {
+
+  /** The file name the model repository looks for in {@code <root>/<model>/}. */
+  public static final String FILE_NAME = "igstream-model.json";
+
+  /** One attributed input. */
+  public record InputConfig(
+      @JsonProperty("layer") String layer,
+      @JsonProperty("feature_names") List<String> featureNames,
+      @JsonProperty("baseline") JsonNode baseline,
+      @JsonProperty("channel_reducer") String channelReducer) {}
+
+  /** Baselines drawn at random (seeded per event) from a file of reference instances. */
+  public record BaselineSample(
+      @JsonProperty("file") String file,
+      @JsonProperty("draws") Integer draws,
+      @JsonProperty("seed") Long seed) {}
+
+  /** SmoothGrad, SmoothGrad-squared or VarGrad over IG. */
+  public record SmoothingConfig(
+      @JsonProperty("variant") String variant,
+      @JsonProperty("sigma") Double sigma,
+      @JsonProperty("samples") Integer samples,
+      @JsonProperty("seed") Long seed) {}
+
+  /** A config with every field at its default. */
+  public static ModelConfig defaults() {
+    return new ModelConfig(
+        null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+        null, null);
+  }
+
+  /** The mapper configuration files are read with: unknown fields are errors, not typos ignored. */
+  public static ObjectMapper mapper() {
+    return new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+  }
+
+  /** Reads a config file, with the file name in any error. */
+  public static ModelConfig read(Path file) {
+    try {
+      return mapper().readValue(file.toFile(), ModelConfig.class);
+    } catch (IOException e) {
+      throw new IllegalArgumentException(
+          "cannot read model config " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  public String signatureOrDefault() {
+    return signature != null ? signature : "serving_default";
+  }
+}

@@ -1,0 +1,60 @@
+package io.igstream.registry;
+
+import io.igstream.tf.AttributionPoint;
+import io.igstream.tf.ExplainedModelSpec;
+import io.igstream.tf.ModelLoadException;
+import io.igstream.tf.SavedModel;
+import io.igstream.tf.SignatureSpec;
+import io.igstream.tf.TensorSpec;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.tensorflow.proto.DataType;
+
+/** Fills a {@link ModelConfig}'s gaps from the SavedModel's own signature. */
+public final class ModelSpecs {
+
+  private ModelSpecs() {}
+
+  /** The spec a config asks for, with defaults taken from the model's signature. */
+  public static ExplainedModelSpec resolve(Path directory, ModelConfig config) {
+    try (SavedModel saved = SavedModel.load(directory)) {
+      return resolve(saved.signature(config.signatureOrDefault()), config);
+    }
+  }
+
+  public static ExplainedModelSpec resolve(SignatureSpec serving, ModelConfig config) {
+    String output = config.output();
+    if (output == null) {
+      if (serving.outputs().size() != 1) {
+        throw new ModelLoadException(
+            "the signature has several outputs "
+                + serving.outputs().keySet()
+                + "; say which one to explain with \"output\" in "
+                + ModelConfig.FILE_NAME);
+      }
+      output = serving.outputs().keySet().iterator().next();
+    }
+    List<AttributionPoint> points = new ArrayList<>();
+    if (config.inputs() != null && !config.inputs().isEmpty()) {
+      for (Map.Entry<String, ModelConfig.InputConfig> entry : config.inputs().entrySet()) {
+        String layer = entry.getValue() == null ? null : entry.getValue().layer();
+        points.add(new AttributionPoint(entry.getKey(), layer));
+      }
+    } else {
+      for (TensorSpec input : serving.inputs().values()) {
+        if (input.dtype() == DataType.DT_FLOAT) {
+          points.add(AttributionPoint.atInput(input.key()));
+        }
+      }
+      if (points.isEmpty()) {
+        throw new ModelLoadException(
+            "the model has no float input to attribute; for token or category ids name the"
+                + " embedding layer to attribute at with \"inputs\": {\"<input>\": {\"layer\":"
+                + " \"<node>\"}} (igstream inspect-model lists candidates)");
+      }
+    }
+    return new ExplainedModelSpec(serving.key(), output, points, config.gradientSignature());
+  }
+}

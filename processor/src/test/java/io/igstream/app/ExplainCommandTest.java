@@ -1,0 +1,213 @@
+package io.igstream.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.igstream.event.JsonArrays;
+import io.igstream.ig.DenseArray;
+import io.igstream.testing.Fixtures;
+import io.igstream.testing.Schemas;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code igstream explain} and {@code inspect-model} run in-process, as a user would run them. */
+class ExplainCommandTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path temp;
+
+  @Test
+  void explainsEveryEventInOrderAndTurnsBadOnesIntoErrorRecords() throws IOException {
+    JsonNode reference = Fixtures.reference("breast_cancer");
+    List<String> lines = new ArrayList<>();
+    for (JsonNode event : reference.get("events")) {
+      lines.add(event.toString());
+    }
+    lines.add(1, "{this is not json");
+    lines.add(
+        3,
+        "{\"event_id\": \"short\", \"model\": \"breast_cancer\", \"version\": \"1\", \"inputs\": {\"features\": [1, 2, 3]}}");
+    lines.add(
+        "{\"event_id\": \"nan\", \"model\": \"breast_cancer\", \"version\": \"1\", \"inputs\": {\"features\": [1, \"x\"]}}");
+    lines.add(
+        "{\"event_id\": \"other\", \"model\": \"breast_cancer\", \"version\": \"1\", \"inputs\": {\"pixels\": [1]}}");
+    lines.add(
+        "{\"event_id\": \"escape\", \"model\": \"../../etc\", \"version\": \"1\", \"inputs\": {\"features\": [1]}}");
+    Path events = temp.resolve("events.jsonl");
+    Files.write(events, lines);
+    Path out = temp.resolve("out.jsonl");
+
+    Result result =
+        run(
+            "explain",
+            "--model-dir",
+            Fixtures.root().resolve("models/breast_cancer/1").toString(),
+            "--input",
+            events.toString(),
+            "--output",
+            out.toString(),
+            "--steps",
+            "64",
+            "--method",
+            "gauss_legendre");
+
+    assertThat(result.exitCode).as(result.err).isZero();
+    List<JsonNode> records = new ArrayList<>();
+    for (String line : Files.readAllLines(out)) {
+      records.add(JSON.readTree(line));
+    }
+    assertThat(records).hasSize(lines.size());
+    assertThat(records.get(1).get("error").get("stage").asText()).isEqualTo("parse");
+    assertThat(records.get(1).get("event_id").isNull()).isTrue();
+    assertThat(records.get(3).get("event_id").asText()).isEqualTo("short");
+    assertThat(records.get(3).get("error").get("reason").asText())
+        .contains("shape [3]")
+        .contains("[30]");
+    assertThat(records.get(lines.size() - 3).get("error").get("reason").asText())
+        .contains("expected a number");
+    assertThat(records.get(lines.size() - 2).get("error").get("reason").asText())
+        .contains("unknown input 'pixels'");
+    assertThat(records.get(lines.size() - 1).get("error").get("reason").asText())
+        .contains("no path separators");
+
+    int explained = 0;
+    for (JsonNode record : records) {
+      if (record.has("error")) {
+        Schemas.assertValid("error-record.schema.json", record);
+        continue;
+      }
+      Schemas.assertValid("attribution-record.schema.json", record);
+      explained++;
+      JsonNode expected = predictedCase(reference, record.get("event_id").asText());
+      assertThat(record.get("target").asInt()).isEqualTo(expected.get("target").asInt());
+      DenseArray want =
+          JsonArrays.read(
+              expected
+                  .get("attributions")
+                  .get("gauss_legendre")
+                  .get("64")
+                  .get("attributions")
+                  .get("features"));
+      DenseArray got = JsonArrays.read(record.get("attributions").get("features"));
+      double scale = 0;
+      for (double v : want.values()) {
+        scale = Math.max(scale, Math.abs(v));
+      }
+      for (int i = 0; i < want.size(); i++) {
+        assertThat(got.values()[i]).isCloseTo(want.values()[i], within(1e-4 * scale));
+      }
+      assertThat(record.get("feature_attributions").size()).isEqualTo(30);
+      assertThat(record.get("top_features")).hasSize(5);
+    }
+    assertThat(explained).isEqualTo(reference.get("events").size());
+    assertThat(result.err).contains(explained + " explained, 5 failed");
+  }
+
+  @Test
+  void explainsTheThirdPartyModelAndDrawsHeatmaps() throws IOException {
+    Path model = Fixtures.fashionMnist();
+    JsonNode reference = Fixtures.reference("fashion_mnist");
+    Path events = temp.resolve("fashion.jsonl");
+    List<String> lines = new ArrayList<>();
+    reference.get("events").forEach(e -> lines.add(e.toString()));
+    Files.write(events, lines);
+    Path out = temp.resolve("fashion-out.jsonl");
+    Path png = temp.resolve("png");
+
+    Result result =
+        run(
+            "explain",
+            "--model-dir",
+            model.toString(),
+            "--input",
+            events.toString(),
+            "--output",
+            out.toString(),
+            "--png",
+            png.toString());
+
+    assertThat(result.exitCode).as(result.err).isZero();
+    List<String> written = Files.readAllLines(out);
+    assertThat(written).hasSize(lines.size());
+    for (String line : written) {
+      JsonNode record = JSON.readTree(line);
+      Schemas.assertValid("attribution-record.schema.json", record);
+      assertThat(record.get("attributions").get("conv2d_input")).hasSize(28);
+      assertThat(record.get("steps").asInt()).isEqualTo(50);
+    }
+    try (var files = Files.list(png)) {
+      assertThat(files.filter(p -> p.toString().endsWith(".png")).count()).isEqualTo(lines.size());
+    }
+  }
+
+  @Test
+  void inspectModelExplainsWhyTheRecurrentModelIsRefusedAndAcceptsItsGradientExport() {
+    Result refused =
+        run(
+            "inspect-model",
+            "--model-dir",
+            Fixtures.root().resolve("models/digits_gru/1").toString());
+    assertThat(refused.exitCode).isEqualTo(1);
+    assertThat(refused.out)
+        .contains("Load check: refused")
+        .contains("While")
+        .contains("gradient signature");
+
+    Result accepted =
+        run(
+            "inspect-model",
+            "--model-dir",
+            Fixtures.root().resolve("models/digits_gru_gradsig/1").toString());
+    assertThat(accepted.exitCode).as(accepted.out).isZero();
+    assertThat(accepted.out)
+        .contains("Gradient route: gradient_signature")
+        .contains("Load check: explainable");
+  }
+
+  @Test
+  void inspectModelSuggestsALayerForTokenInputs() throws IOException {
+    Result result =
+        run(
+            "inspect-model",
+            "--json",
+            "--model-dir",
+            Fixtures.root().resolve("models/text_sentiment/1").toString());
+    JsonNode report = JSON.readTree(result.out);
+    assertThat(report.get("embedding_lookups").toString()).contains("token_embedding");
+    assertThat(report.get("suggested_config").get("inputs").get("tokens").get("layer").asText())
+        .contains("token_embedding");
+  }
+
+  private record Result(int exitCode, String out, String err) {}
+
+  private static Result run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cli = Main.commandLine();
+    cli.setOut(new PrintWriter(out));
+    cli.setErr(new PrintWriter(err));
+    int code = cli.execute(args);
+    return new Result(code, out.toString(), err.toString());
+  }
+
+  private static JsonNode predictedCase(JsonNode reference, String eventId) {
+    for (JsonNode testCase : reference.get("cases")) {
+      if (testCase.get("event_id").asText().equals(eventId)
+          && testCase.get("target_reason").asText().equals("predicted")) {
+        return testCase;
+      }
+    }
+    throw new AssertionError("no predicted case for " + eventId);
+  }
+}
