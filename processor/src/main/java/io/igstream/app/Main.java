@@ -10,7 +10,12 @@ import picocli.CommandLine.Command;
     versionProvider = VersionProvider.class,
     description =
         "Explains production predictions as they happen with Integrated Gradients, on a Kafka stream.",
-    subcommands = {ExplainCommand.class, InspectModelCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      ExplainCommand.class,
+      InspectModelCommand.class,
+      BenchmarkCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class Main implements Runnable {
 
   @CommandLine.Spec private CommandLine.Model.CommandSpec spec;
