@@ -1,0 +1,170 @@
+package io.igstream.app;
+
+import io.igstream.stream.StreamSettings;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+
+/**
+ * The processor's configuration, built once: a properties file overridden by environment variables.
+ * {@code igstream.*} keys are ours; every {@code kafka.*} key is passed to Kafka Streams and its
+ * clients with the prefix removed (bootstrap servers, security, tuning).
+ *
+ * <p>An environment variable {@code IGSTREAM_BATCH_SIZE} overrides {@code igstream.batch.size};
+ * {@code IGSTREAM_KAFKA_SASL_JAAS_CONFIG} sets {@code kafka.sasl.jaas.config}.
+ */
+public record AppConfig(
+    Path modelRoot,
+    StreamSettings stream,
+    int modelCacheSize,
+    int httpPort,
+    boolean createTopics,
+    int topicPartitions,
+    short replicationFactor,
+    Map<String, String> kafka) {
+
+  static final Map<String, String> DEFAULTS =
+      Map.ofEntries(
+          Map.entry("igstream.model.root", "models"),
+          Map.entry("igstream.models.cache-size", "8"),
+          Map.entry("igstream.topics.input", StreamSettings.DEFAULT_INPUT),
+          Map.entry("igstream.topics.attributions", StreamSettings.DEFAULT_ATTRIBUTIONS),
+          Map.entry("igstream.topics.dead-letters", StreamSettings.DEFAULT_DEAD_LETTERS),
+          Map.entry("igstream.topics.batches", StreamSettings.DEFAULT_BATCHES),
+          Map.entry("igstream.topics.create", "true"),
+          Map.entry("igstream.topics.partitions", "4"),
+          Map.entry("igstream.topics.replication-factor", "-1"),
+          Map.entry("igstream.batch.size", "64"),
+          Map.entry("igstream.batch.max-wait-ms", "1000"),
+          Map.entry("igstream.batch.shards", "4"),
+          Map.entry("igstream.sampling.default", "1.0"),
+          Map.entry("igstream.http.port", "8080"),
+          Map.entry("kafka.bootstrap.servers", "localhost:9092"),
+          Map.entry("kafka.application.id", "igstream"));
+
+  /** Reads a file (may be null) and applies environment overrides. */
+  public static AppConfig load(Path file, Map<String, String> environment) {
+    Map<String, String> values = new TreeMap<>(DEFAULTS);
+    if (file != null) {
+      Properties properties = new Properties();
+      try (Reader reader = Files.newBufferedReader(file)) {
+        properties.load(reader);
+      } catch (IOException e) {
+        throw new IllegalArgumentException("cannot read config " + file + ": " + e.getMessage(), e);
+      }
+      properties
+          .stringPropertyNames()
+          .forEach(k -> values.put(k, properties.getProperty(k).trim()));
+    }
+    environment.forEach(
+        (name, value) -> {
+          String key = keyOf(name, values);
+          if (key != null) {
+            values.put(key, value);
+          }
+        });
+    return from(values);
+  }
+
+  /** The config key an environment variable sets, or null if it is not ours. */
+  static String keyOf(String variable, Map<String, String> known) {
+    if (!variable.startsWith("IGSTREAM_")) {
+      return null;
+    }
+    if (variable.startsWith("IGSTREAM_KAFKA_")) {
+      return "kafka."
+          + variable
+              .substring("IGSTREAM_KAFKA_".length())
+              .toLowerCase(Locale.ROOT)
+              .replace('_', '.');
+    }
+    for (String key : known.keySet()) {
+      if (envName(key).equals(variable)) {
+        return key;
+      }
+    }
+    String sampling = "IGSTREAM_SAMPLING_MODEL_";
+    if (variable.startsWith(sampling)) {
+      return "igstream.sampling.model."
+          + variable.substring(sampling.length()).toLowerCase(Locale.ROOT);
+    }
+    return null;
+  }
+
+  static String envName(String key) {
+    return key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+  }
+
+  private static AppConfig from(Map<String, String> values) {
+    Map<String, Double> sampling = new LinkedHashMap<>();
+    Map<String, String> kafka = new LinkedHashMap<>();
+    values.forEach(
+        (key, value) -> {
+          if (key.startsWith("igstream.sampling.model.")) {
+            sampling.put(key.substring("igstream.sampling.model.".length()), number(key, value));
+          } else if (key.startsWith("kafka.")) {
+            kafka.put(key.substring("kafka.".length()), value);
+          }
+        });
+    StreamSettings stream =
+        new StreamSettings(
+            values.get("igstream.topics.input"),
+            values.get("igstream.topics.attributions"),
+            values.get("igstream.topics.dead-letters"),
+            values.get("igstream.topics.batches"),
+            integer(values, "igstream.batch.size"),
+            Duration.ofMillis(integer(values, "igstream.batch.max-wait-ms")),
+            integer(values, "igstream.batch.shards"),
+            number("igstream.sampling.default", values.get("igstream.sampling.default")),
+            sampling);
+    return new AppConfig(
+        Path.of(values.get("igstream.model.root")),
+        stream,
+        integer(values, "igstream.models.cache-size"),
+        integer(values, "igstream.http.port"),
+        Boolean.parseBoolean(values.get("igstream.topics.create")),
+        integer(values, "igstream.topics.partitions"),
+        (short) integer(values, "igstream.topics.replication-factor"),
+        Map.copyOf(kafka));
+  }
+
+  private static int integer(Map<String, String> values, String key) {
+    try {
+      return Integer.parseInt(values.get(key));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          key + " must be an integer, got '" + values.get(key) + "'", e);
+    }
+  }
+
+  private static double number(String key, String value) {
+    try {
+      return Double.parseDouble(value);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(key + " must be a number, got '" + value + "'", e);
+    }
+  }
+
+  /** A copy pointing at other brokers and a given model root (the demo and tests use it). */
+  public AppConfig withBrokerAndModels(String bootstrapServers, Path models, String applicationId) {
+    Map<String, String> kafkaCopy = new LinkedHashMap<>(kafka);
+    kafkaCopy.put("bootstrap.servers", bootstrapServers);
+    kafkaCopy.put("application.id", applicationId);
+    return new AppConfig(
+        models,
+        stream,
+        modelCacheSize,
+        httpPort,
+        createTopics,
+        topicPartitions,
+        replicationFactor,
+        Map.copyOf(kafkaCopy));
+  }
+}

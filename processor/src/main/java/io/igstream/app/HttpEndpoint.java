@@ -1,0 +1,57 @@
+package io.igstream.app;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The processor's HTTP endpoint: {@code /health} (200 while the stream runs, 503 otherwise, for
+ * liveness and readiness probes) and {@code /metrics} in Prometheus' text format. The JDK's own
+ * server is enough for two read-only paths.
+ */
+final class HttpEndpoint implements AutoCloseable {
+
+  private final HttpServer server;
+
+  HttpEndpoint(int port, BooleanSupplier healthy, PrometheusMeterRegistry metrics)
+      throws IOException {
+    server = HttpServer.create(new InetSocketAddress(port), 0);
+    server.createContext(
+        "/health",
+        exchange ->
+            respond(
+                exchange,
+                healthy.getAsBoolean() ? 200 : 503,
+                healthy.getAsBoolean() ? "ok\n" : "not running\n",
+                "text/plain"));
+    server.createContext(
+        "/metrics",
+        exchange ->
+            respond(exchange, 200, metrics.scrape(), "text/plain; version=0.0.4; charset=utf-8"));
+    server.start();
+  }
+
+  int port() {
+    return server.getAddress().getPort();
+  }
+
+  private static void respond(HttpExchange exchange, int status, String body, String type)
+      throws IOException {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().set("Content-Type", type);
+    exchange.sendResponseHeaders(status, bytes.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(bytes);
+    }
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+  }
+}

@@ -1,0 +1,105 @@
+package io.igstream.app;
+
+import io.igstream.registry.ModelRepository;
+import io.igstream.registry.RepositoryBatchExplainer;
+import io.igstream.stream.StreamMetrics;
+import io.igstream.tf.ModelLoader;
+import io.igstream.tf.OpRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.streams.KafkaStreams;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code igstream run}: the processor against your brokers and model repository. */
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Runs the explanation stream: consumes prediction events, micro-batches them by model",
+      "version, explains them and writes attribution and dead-letter records (exactly-once).",
+      "Settings come from --config (properties) and IGSTREAM_* environment variables."
+    })
+public final class RunCommand implements Callable<Integer> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
+
+  @Option(names = "--config", description = "Properties file (see config/igstream.properties).")
+  Path config;
+
+  @Override
+  public Integer call() throws Exception {
+    AppConfig app = AppConfig.load(config, System.getenv());
+    CountDownLatch stopped = new CountDownLatch(1);
+    try (Running running = Running.start(app)) {
+      Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "igstream-shutdown"));
+      LOG.info(
+          "igstream running http_port={} model_root={}",
+          running.httpPort(),
+          app.modelRoot().toAbsolutePath());
+      stopped.await();
+    }
+    return 0;
+  }
+
+  /** Everything a running processor holds, closed in reverse order. */
+  static final class Running implements AutoCloseable {
+    final PrometheusMeterRegistry registry;
+    final StreamMetrics metrics;
+    final ModelRepository repository;
+    final StreamApp app;
+    final HttpEndpoint http;
+
+    private Running(
+        PrometheusMeterRegistry registry,
+        StreamMetrics metrics,
+        ModelRepository repository,
+        StreamApp app,
+        HttpEndpoint http) {
+      this.registry = registry;
+      this.metrics = metrics;
+      this.repository = repository;
+      this.app = app;
+      this.http = http;
+    }
+
+    static Running start(AppConfig config) throws java.io.IOException {
+      PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      StreamMetrics metrics = new StreamMetrics(registry);
+      ModelRepository repository =
+          new ModelRepository(
+              config.modelRoot(), new ModelLoader(new OpRegistry()), config.modelCacheSize());
+      StreamApp app = new StreamApp(config, new RepositoryBatchExplainer(repository), metrics);
+      app.start();
+      HttpEndpoint http =
+          config.httpPort() < 0
+              ? null
+              : new HttpEndpoint(
+                  config.httpPort(),
+                  () ->
+                      app.state() == KafkaStreams.State.RUNNING
+                          || app.state() == KafkaStreams.State.REBALANCING,
+                  registry);
+      return new Running(registry, metrics, repository, app, http);
+    }
+
+    int httpPort() {
+      return http == null ? -1 : http.port();
+    }
+
+    @Override
+    public void close() {
+      if (http != null) {
+        http.close();
+      }
+      app.close();
+      repository.close();
+      registry.close();
+    }
+  }
+}

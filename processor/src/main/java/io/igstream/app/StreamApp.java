@@ -1,0 +1,142 @@
+package io.igstream.app;
+
+import io.igstream.event.BatchExplainer;
+import io.igstream.stream.ExplanationTopology;
+import io.igstream.stream.StreamMetrics;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the explanation topology with exactly-once processing, creating its topics if asked. The
+ * timeouts are sized so that a slow model on a CPU cannot trip them: IG work happens inside the
+ * stream thread's transaction, between polls.
+ */
+public final class StreamApp implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(StreamApp.class);
+
+  private final AppConfig config;
+  private final KafkaStreams streams;
+
+  public StreamApp(AppConfig config, BatchExplainer explainer, StreamMetrics metrics) {
+    this.config = config;
+    this.streams =
+        new KafkaStreams(
+            ExplanationTopology.build(config.stream(), explainer, metrics), properties(config));
+    // A failure that escapes a batch (a bug, not bad data) restarts the thread; the transaction
+    // aborts, so nothing is lost or duplicated.
+    streams.setUncaughtExceptionHandler(
+        exception -> {
+          LOG.error("stream thread failed; replacing it", exception);
+          return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+  }
+
+  /** Streams settings: ours first, then every user {@code kafka.*} key on top. */
+  static Properties properties(AppConfig config) {
+    Properties props = new Properties();
+    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    // One poll loop may explain several batches; allow minutes, not the 5-minute default, and a
+    // transaction that lives as long (the broker caps it with transaction.max.timeout.ms, 15 min).
+    props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG), "900000");
+    props.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), "600000");
+    // Fewer records per poll bound the work between polls: 256 records is a few batches.
+    props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), "256");
+    // Heartbeats run on their own thread, so the session timeout only needs to cover real crashes.
+    props.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), "30000");
+    props.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), "8388608");
+    props.putAll(config.kafka());
+    return props;
+  }
+
+  /** Creates the topics that do not exist yet, then starts processing. */
+  public void start() {
+    if (config.createTopics()) {
+      createTopics();
+    }
+    streams.start();
+    LOG.info(
+        "stream started application={} input={} attributions={} dead_letters={}",
+        config.kafka().get("application.id"),
+        config.stream().inputTopic(),
+        config.stream().attributionsTopic(),
+        config.stream().deadLetterTopic());
+  }
+
+  public KafkaStreams.State state() {
+    return streams.state();
+  }
+
+  private void createTopics() {
+    Properties admin = new Properties();
+    config
+        .kafka()
+        .forEach(
+            (k, v) -> {
+              if (AdminClientConfig.configNames().contains(k)) {
+                admin.put(k, v);
+              }
+            });
+    try (Admin client = Admin.create(admin)) {
+      Set<String> existing = client.listTopics().names().get();
+      List<NewTopic> missing = new ArrayList<>();
+      for (String topic :
+          List.of(
+              config.stream().inputTopic(),
+              config.stream().batchTopic(),
+              config.stream().attributionsTopic(),
+              config.stream().deadLetterTopic())) {
+        if (!existing.contains(topic)) {
+          missing.add(
+              new NewTopic(
+                  topic,
+                  java.util.Optional.of(config.topicPartitions()),
+                  config.replicationFactor() < 0
+                      ? java.util.Optional.empty()
+                      : java.util.Optional.of(config.replicationFactor())));
+        }
+      }
+      if (!missing.isEmpty()) {
+        try {
+          client.createTopics(missing).all().get();
+        } catch (ExecutionException e) {
+          if (!(e.getCause() instanceof TopicExistsException)) {
+            throw e;
+          }
+        }
+        LOG.info("topics created names={}", missing.stream().map(NewTopic::name).toList());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while creating topics", e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(
+          "cannot create topics on "
+              + config.kafka().get("bootstrap.servers")
+              + ": "
+              + e.getCause().getMessage()
+              + " (create them yourself and set igstream.topics.create=false)",
+          e);
+    }
+  }
+
+  @Override
+  public void close() {
+    streams.close(Duration.ofSeconds(30));
+  }
+}
