@@ -37,7 +37,9 @@ class SchemaExamplesTest {
             ? "prediction-event.schema.json"
             : name.startsWith("attribution-record")
                 ? "attribution-record.schema.json"
-                : "error-record.schema.json";
+                : name.startsWith("dead-letter")
+                    ? "dead-letter-record.schema.json"
+                    : "error-record.schema.json";
     Schemas.assertValid(schema, JSON.readTree(example.toFile()));
   }
 

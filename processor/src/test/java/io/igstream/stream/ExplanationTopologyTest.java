@@ -158,6 +158,10 @@ class ExplanationTopologyTest {
     input.pipeInput("k", event("ok", "m", "1"));
     List<TestRecord<String, String>> dead = deadLetters.readRecordsToList();
     assertThat(dead).hasSize(2);
+    for (TestRecord<String, String> letter : dead) {
+      io.igstream.testing.Schemas.assertValid(
+          "dead-letter-record.schema.json", JSON.readTree(letter.value()));
+    }
     JsonNode first = JSON.readTree(dead.get(0).value());
     assertThat(first.get("error").get("stage").asText()).isEqualTo("parse");
     assertThat(first.get("payload").asText()).isEqualTo("{not json");
@@ -180,6 +184,7 @@ class ExplanationTopologyTest {
     List<TestRecord<String, String>> dead = deadLetters.readRecordsToList();
     assertThat(dead).extracting(TestRecord::key).containsExactly("a", "c");
     JsonNode letter = JSON.readTree(dead.get(0).value());
+    io.igstream.testing.Schemas.assertValid("dead-letter-record.schema.json", letter);
     assertThat(letter.get("error").get("stage").asText()).isEqualTo("model");
     assertThat(letter.get("error").get("reason").asText()).contains("no saved_model.pb");
     assertThat(letter.get("source").get("offset").asLong()).isEqualTo(0);
