@@ -33,11 +33,22 @@ final class FunctionInliner {
   private final Map<String, FunctionDef> library = new HashMap<>();
   private final Map<String, Output<?>> namedTensors = new LinkedHashMap<>();
   private final Map<String, List<Output<?>>> inlinedGraphCalls = new HashMap<>();
+  private final boolean rewriteConv2d;
   private int inlinedCalls;
 
   FunctionInliner(Graph graph, OpRegistry registry, Iterable<FunctionDef> functions) {
+    this(graph, registry, functions, true);
+  }
+
+  /**
+   * @param rewriteConv2d whether to rewrite Conv2D nodes whose TF gradient is wrong (see {@link
+   *     Conv2dRewrite}); false only to demonstrate that defect in tests
+   */
+  FunctionInliner(
+      Graph graph, OpRegistry registry, Iterable<FunctionDef> functions, boolean rewriteConv2d) {
     this.graph = graph;
     this.registry = registry;
+    this.rewriteConv2d = rewriteConv2d;
     for (FunctionDef function : functions) {
       library.put(function.getSignature().getName(), function);
     }
@@ -227,6 +238,26 @@ final class FunctionInliner {
 
     private List<Output<?>> buildOp(
         NodeDef node, List<Output<?>> inputs, List<GraphOperation> controlInputs) {
+      GraphOperation op =
+          rewriteConv2d && Conv2dRewrite.needed(node)
+              ? Conv2dRewrite.build(
+                  scope,
+                  sanitize(node.getName()),
+                  node,
+                  inputs.get(0),
+                  inputs.get(1),
+                  controlInputs)
+              : buildAsDefined(node, inputs, controlInputs);
+      ops.put(node.getName(), op);
+      List<Output<?>> outputs = new ArrayList<>();
+      for (int i = 0; i < op.numOutputs(); i++) {
+        outputs.add(op.output(i));
+      }
+      return outputs;
+    }
+
+    private GraphOperation buildAsDefined(
+        NodeDef node, List<Output<?>> inputs, List<GraphOperation> controlInputs) {
       OpDef def = opDef(node);
       OperationBuilder builder = scope.opBuilder(node.getOp(), sanitize(node.getName()));
       int next = 0;
@@ -248,13 +279,7 @@ final class FunctionInliner {
           builder.setAttr(attr.getKey(), attr.getValue());
         }
       }
-      GraphOperation op = (GraphOperation) builder.build();
-      ops.put(node.getName(), op);
-      List<Output<?>> outputs = new ArrayList<>();
-      for (int i = 0; i < op.numOutputs(); i++) {
-        outputs.add(op.output(i));
-      }
-      return outputs;
+      return (GraphOperation) builder.build();
     }
 
     private boolean isCallNode(NodeDef node) {

@@ -74,6 +74,12 @@ public final class TfModel implements DifferentiableModel, AutoCloseable {
    * @throws ModelLoadException when the spec does not fit the model or no route can differentiate
    */
   public static TfModel open(SavedModel model, ExplainedModelSpec spec, OpRegistry registry) {
+    return open(model, spec, registry, true);
+  }
+
+  /** As {@link #open(SavedModel, ExplainedModelSpec, OpRegistry)}; see {@link FunctionInliner}. */
+  static TfModel open(
+      SavedModel model, ExplainedModelSpec spec, OpRegistry registry, boolean rewriteConv2d) {
     SignatureSpec serving = model.signature(spec.signature());
     TensorSpec explained = serving.outputs().get(spec.output());
     if (explained == null) {
@@ -100,7 +106,7 @@ public final class TfModel implements DifferentiableModel, AutoCloseable {
     if (gradients != null) {
       return openWithGradientSignature(model, spec, gradients);
     }
-    return openWithGraph(model, spec, registry, serving, explained);
+    return openWithGraph(model, spec, registry, serving, explained, rewriteConv2d);
   }
 
   private static TfModel openWithGradientSignature(
@@ -140,12 +146,14 @@ public final class TfModel implements DifferentiableModel, AutoCloseable {
       ExplainedModelSpec spec,
       OpRegistry registry,
       SignatureSpec serving,
-      TensorSpec explained) {
+      TensorSpec explained,
+      boolean rewriteConv2d) {
     FunctionInliner inliner =
         new FunctionInliner(
             model.graph(),
             registry,
-            model.metaGraph().getGraphDef().getLibrary().getFunctionList());
+            model.metaGraph().getGraphDef().getLibrary().getFunctionList(),
+            rewriteConv2d);
     Output<?> rebuilt;
     try {
       rebuilt = inliner.inline(model.graph().output(explained.tensorName()));

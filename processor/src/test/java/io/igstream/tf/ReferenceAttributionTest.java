@@ -47,6 +47,7 @@ class ReferenceAttributionTest {
         "text_sentiment",
         "multi_input",
         "digits_gru_gradsig",
+        "dilated_conv",
         "fashion_mnist");
   }
 
