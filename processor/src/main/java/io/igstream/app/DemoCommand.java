@@ -1,0 +1,340 @@
+package io.igstream.app;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.igstream.app.broker.ChildProcessBroker;
+import io.igstream.app.broker.KafkaBroker;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code igstream demo}: the whole product on one machine. Starts a real single-node Kafka broker
+ * (unless one is given), runs the stream on the bundled fixture models, produces prediction events
+ * from their data sets (a few of them bad), and shows what arrives; at the end it accounts for
+ * every event produced.
+ */
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Runs igstream end to end on this machine: a real Kafka broker (started here unless",
+      "--bootstrap-servers is given), the bundled fixture models, a stream of prediction events",
+      "with a few bad ones, live attributions and dead letters, and totals at the end."
+    })
+public final class DemoCommand implements Callable<Integer> {
+
+  /** Fixture models the demo streams; digits_gru is refused on purpose (recurrent, no gradient). */
+  static final List<String> MODELS =
+      List.of("breast_cancer", "diabetes", "digits_cnn", "text_sentiment", "multi_input", "digits_gru_gradsig", "digits_gru");
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Option(
+      names = "--duration",
+      defaultValue = "60s",
+      converter = DurationConverter.class,
+      description = "How long to produce events (e.g. 30s, 2m; default 60s). Ctrl-C stops early.")
+  Duration duration;
+
+  @Option(names = "--rate", defaultValue = "40", description = "Events per second (default 40).")
+  int rate;
+
+  @Option(names = "--bootstrap-servers", description = "Use these brokers instead of starting one.")
+  String bootstrapServers;
+
+  @Option(names = "--fixtures", description = "Fixture zoo (default: fixtures/ of this checkout).")
+  Path fixtures;
+
+  @Option(names = "--quiet", description = "Print only the summary lines and the totals.")
+  boolean quiet;
+
+  private final ObjectMapper json = new ObjectMapper();
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    Path root = fixtures != null ? fixtures : Path.of(System.getProperty("igstream.home", ".")).resolve("fixtures");
+    List<ObjectNode> samples = samples(root);
+    Path state = Files.createTempDirectory("igstream-demo-state");
+    String runId = UUID.randomUUID().toString().substring(0, 8);
+    KafkaBroker broker = null;
+    try {
+      String servers = bootstrapServers;
+      if (servers == null) {
+        out.println("Starting a single-node Kafka broker (KRaft, Kafka's own server from Maven Central)...");
+        out.flush();
+        broker = ChildProcessBroker.start();
+        servers = broker.bootstrapServers();
+      }
+      out.println("Kafka at " + servers + "; models from " + root.resolve("models"));
+      AppConfig config =
+          AppConfig.load(null, Map.of(
+                  "IGSTREAM_TOPICS_INPUT", "igstream-demo-" + runId + ".predictions",
+                  "IGSTREAM_TOPICS_ATTRIBUTIONS", "igstream-demo-" + runId + ".attributions",
+                  "IGSTREAM_TOPICS_DEAD_LETTERS", "igstream-demo-" + runId + ".dead-letters",
+                  "IGSTREAM_TOPICS_BATCHES", "igstream-demo-" + runId + ".batches",
+                  "IGSTREAM_BATCH_SIZE", "32",
+                  "IGSTREAM_BATCH_MAX_WAIT_MS", "500",
+                  "IGSTREAM_HTTP_PORT", "-1",
+                  "IGSTREAM_KAFKA_STATE_DIR", state.toString(),
+                  "IGSTREAM_KAFKA_COMMIT_INTERVAL_MS", "200"))
+              .withBrokerAndModels(servers, root.resolve("models"), "igstream-demo-" + runId);
+      try (RunCommand.Running running = RunCommand.Running.start(config)) {
+        return stream(out, config, servers, samples, running);
+      }
+    } finally {
+      if (broker != null) {
+        broker.close();
+      }
+      deleteTree(state);
+    }
+  }
+
+  private int stream(
+      PrintWriter out, AppConfig config, String servers, List<ObjectNode> samples, RunCommand.Running running)
+      throws InterruptedException {
+    AtomicBoolean stop = new AtomicBoolean();
+    Thread interrupt = new Thread(() -> stop.set(true));
+    Runtime.getRuntime().addShutdownHook(interrupt);
+    Set<String> produced = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    Set<String> explained = new HashSet<>();
+    Set<String> deadLettered = new HashSet<>();
+    AtomicLong sent = new AtomicLong();
+    long started = System.nanoTime();
+    Thread producer =
+        new Thread(() -> produce(config, servers, samples, produced, sent, stop, started), "demo-producer");
+    producer.start();
+    long lastReport = System.nanoTime();
+    long deadline = started + duration.toNanos();
+    try (KafkaConsumer<String, String> consumer = consumer(servers, config)) {
+      while (true) {
+        for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+          boolean dead = record.topic().equals(config.stream().deadLetterTopic());
+          (dead ? deadLettered : explained).add(record.key());
+          if (!quiet) {
+            out.println(dead ? describeDeadLetter(record.value()) : describeAttribution(record.value()));
+          }
+        }
+        long now = System.nanoTime();
+        if (now - lastReport > 5_000_000_000L) {
+          lastReport = now;
+          double seconds = (now - started) / 1e9;
+          out.printf(
+              Locale.ROOT,
+              "-- %.0fs: produced %d, explained %d (%.1f/s), dead-lettered %d%n",
+              seconds,
+              sent.get(),
+              explained.size(),
+              explained.size() / seconds,
+              deadLettered.size());
+        }
+        out.flush();
+        boolean producing = producer.isAlive();
+        if (!producing) {
+          Set<String> accounted = new HashSet<>(explained);
+          accounted.addAll(deadLettered);
+          if (accounted.containsAll(produced) || now > deadline + 60_000_000_000L) {
+            break;
+          }
+        }
+        if (now > deadline || stop.get()) {
+          stop.set(true);
+        }
+      }
+    } finally {
+      stop.set(true);
+      producer.join();
+      try {
+        Runtime.getRuntime().removeShutdownHook(interrupt);
+      } catch (IllegalStateException shuttingDown) {
+        // Ctrl-C: the hook is running already.
+      }
+    }
+    Set<String> unaccounted = new HashSet<>(produced);
+    unaccounted.removeAll(explained);
+    unaccounted.removeAll(deadLettered);
+    double seconds = (System.nanoTime() - started) / 1e9;
+    out.println();
+    out.println("Totals");
+    out.printf(Locale.ROOT, "  produced       %d%n", produced.size());
+    out.printf(Locale.ROOT, "  explained      %d (%.1f/s)%n", explained.size(), explained.size() / seconds);
+    out.printf(Locale.ROOT, "  dead-lettered  %d%n", deadLettered.size());
+    out.printf(Locale.ROOT, "  unaccounted    %d%n", unaccounted.size());
+    out.printf(Locale.ROOT, "  batches        %d (mean size %.1f)%n",
+        running.registry.find("igstream.batch.size").summary() == null ? 0 : running.registry.find("igstream.batch.size").summary().count(),
+        running.registry.find("igstream.batch.size").summary() == null ? 0 : running.registry.find("igstream.batch.size").summary().mean());
+    out.flush();
+    return unaccounted.isEmpty() ? 0 : 1;
+  }
+
+  private void produce(
+      AppConfig config,
+      String servers,
+      List<ObjectNode> samples,
+      Set<String> produced,
+      AtomicLong sent,
+      AtomicBoolean stop,
+      long started) {
+    Properties props = new Properties();
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    try (KafkaProducer<String, String> producer =
+        new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
+      long n = 0;
+      while (!stop.get()) {
+        String id = "demo-" + n;
+        String value = eventText(samples, n, id);
+        producer.send(new ProducerRecord<>(config.stream().inputTopic(), id, value));
+        produced.add(id);
+        sent.incrementAndGet();
+        n++;
+        long due = started + n * 1_000_000_000L / Math.max(1, rate);
+        long wait = due - System.nanoTime();
+        if (wait > 0) {
+          try {
+            Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+          }
+        }
+      }
+      producer.flush();
+    }
+  }
+
+  /** Every 25th event is broken in one of the ways production data breaks. */
+  private String eventText(List<ObjectNode> samples, long n, String id) {
+    if (n % 25 == 24) {
+      return switch ((int) (n / 25 % 4)) {
+        case 0 -> "{\"event_id\": \"" + id + "\", \"model\": \"breast_cancer\", truncated";
+        case 1 -> "{\"event_id\":\"" + id + "\",\"model\":\"no_such_model\",\"version\":\"1\",\"inputs\":{\"x\":[1]}}";
+        case 2 -> "{\"event_id\":\"" + id + "\",\"model\":\"diabetes\",\"version\":\"1\",\"inputs\":{\"features\":[1,2,3]}}";
+        default -> "{\"event_id\":\"" + id + "\",\"model\":\"breast_cancer\",\"version\":\"1\",\"inputs\":{\"features\":\"NaN\"}}";
+      };
+    }
+    ObjectNode event = samples.get((int) (n % samples.size())).deepCopy();
+    event.put("event_id", id);
+    event.put("event_time", java.time.Instant.now().toString());
+    event.remove("label");
+    return event.toString();
+  }
+
+  private KafkaConsumer<String, String> consumer(String servers, AppConfig config) {
+    Properties props = new Properties();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
+    props.put(ConsumerConfig.GROUP_ID_CONFIG, "igstream-demo-reader-" + UUID.randomUUID());
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    KafkaConsumer<String, String> consumer =
+        new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer());
+    consumer.subscribe(List.of(config.stream().attributionsTopic(), config.stream().deadLetterTopic()));
+    return consumer;
+  }
+
+  private String describeAttribution(String value) {
+    try {
+      JsonNode record = json.readTree(value);
+      StringBuilder line = new StringBuilder();
+      line.append(String.format(Locale.ROOT, "[attribution] %-18s v%s %-12s target=%s F(x)=%.4g F(b)=%.4g error=%.2f%%",
+          record.get("model").asText(), record.get("version").asText(), record.get("event_id").asText(),
+          record.get("target").isNull() ? "-" : record.get("target").asText(),
+          record.get("output_at_input").asDouble(), record.get("output_at_baseline").asDouble(),
+          100 * record.path("approximation_error").asDouble(Double.NaN)));
+      JsonNode top = record.get("top_features");
+      if (top != null && !top.isEmpty()) {
+        line.append(" top:");
+        for (int i = 0; i < Math.min(3, top.size()); i++) {
+          line.append(String.format(Locale.ROOT, " %s %+.3g", top.get(i).get("feature").asText(), top.get(i).get("attribution").asDouble()));
+        }
+      }
+      return line.toString();
+    } catch (IOException e) {
+      return "[attribution] " + value;
+    }
+  }
+
+  private String describeDeadLetter(String value) {
+    try {
+      JsonNode record = json.readTree(value);
+      String reason = record.get("error").get("reason").asText();
+      return String.format(Locale.ROOT, "[dead-letter] %-12s stage=%s reason=%s",
+          record.get("event_id").isNull() ? "(no id)" : record.get("event_id").asText(),
+          record.get("error").get("stage").asText(),
+          reason.length() > 160 ? reason.substring(0, 160) + "..." : reason);
+    } catch (IOException e) {
+      return "[dead-letter] " + value;
+    }
+  }
+
+  private List<ObjectNode> samples(Path root) throws IOException {
+    List<ObjectNode> out = new ArrayList<>();
+    for (String model : MODELS) {
+      Path reference = root.resolve("references").resolve(model + ".json");
+      if (!Files.isRegularFile(reference)) {
+        throw new IllegalArgumentException("no fixture zoo at " + root + " (missing " + reference + "); pass --fixtures");
+      }
+      for (JsonNode event : json.readTree(reference.toFile()).get("events")) {
+        out.add((ObjectNode) event);
+      }
+    }
+    return out;
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (var files = Files.walk(dir)) {
+      for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+
+  /** Parses 30s, 2m, 1h, or ISO-8601 (PT30S). */
+  static final class DurationConverter implements ITypeConverter<Duration> {
+    @Override
+    public Duration convert(String value) {
+      String text = value.trim().toLowerCase(Locale.ROOT);
+      if (text.startsWith("pt")) {
+        return Duration.parse(text.toUpperCase(Locale.ROOT));
+      }
+      long amount = Long.parseLong(text.replaceAll("[a-z]+$", ""));
+      return switch (text.replaceAll("^[0-9]+", "")) {
+        case "ms" -> Duration.ofMillis(amount);
+        case "s", "" -> Duration.ofSeconds(amount);
+        case "m" -> Duration.ofMinutes(amount);
+        case "h" -> Duration.ofHours(amount);
+        default -> throw new IllegalArgumentException("use a duration like 30s, 2m or 1h, got " + value);
+      };
+    }
+  }
+}

@@ -1,0 +1,185 @@
+package io.igstream.stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.igstream.app.broker.KafkaBroker;
+import io.igstream.app.broker.Topics;
+import io.igstream.testing.ModelRoots;
+import io.igstream.testing.TestBrokers;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Kafka's own recipe for exactly-once under failure: the processor runs as a child process
+ * ({@code igstream run}), is killed with SIGKILL in the middle of batches three times and
+ * restarted; a read_committed reader then finds every input exactly once in the outputs.
+ */
+class ExactlyOnceUnderKillTest {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ExactlyOnceUnderKillTest.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int EVENTS = 12_000;
+
+  @TempDir Path work;
+
+  @Test
+  void killedMidBatchLosesAndDuplicatesNothing() throws Exception {
+    try (KafkaBroker broker = TestBrokers.start()) {
+      Path models = work.resolve("models");
+      ModelRoots.deploy(models, "linear", "linear", "1");
+      ModelRoots.deploy(models, "square", "square", "1");
+      ModelRoots.deploy(models, "breast_cancer", "breast_cancer", "1");
+      String run = UUID.randomUUID().toString().substring(0, 6);
+      String input = "kill-in-" + run;
+      String output = "kill-out-" + run;
+      String dead = "kill-dlq-" + run;
+      try (Topics topics = Topics.connect(broker.bootstrapServers())) {
+        topics.create(Map.of(input, 3, output, 3, dead, 1, "kill-batches-" + run, 3), Duration.ofSeconds(30));
+      }
+      Path config = work.resolve("igstream.properties");
+      Files.writeString(
+          config,
+          String.join(
+              "\n",
+              "igstream.model.root=" + models,
+              "igstream.topics.input=" + input,
+              "igstream.topics.attributions=" + output,
+              "igstream.topics.dead-letters=" + dead,
+              "igstream.topics.batches=kill-batches-" + run,
+              "igstream.topics.create=false",
+              "igstream.batch.size=50",
+              "igstream.batch.max-wait-ms=200",
+              "igstream.batch.shards=2",
+              "igstream.http.port=-1",
+              "kafka.bootstrap.servers=" + broker.bootstrapServers(),
+              "kafka.application.id=kill-" + run,
+              "kafka.state.dir=" + work.resolve("state"),
+              "kafka.commit.interval.ms=300",
+              // A killed instance must not hold its partitions for long.
+              "kafka.session.timeout.ms=6000",
+              "kafka.auto.offset.reset=earliest",
+              ""));
+
+      List<String> samples =
+          List.of(
+              "{\"model\":\"linear\",\"version\":\"1\",\"inputs\":{\"x\":[1,2,3]}}",
+              "{\"model\":\"square\",\"version\":\"1\",\"inputs\":{\"x\":[3,3]}}",
+              "{\"model\":\"breast_cancer\",\"version\":\"1\",\"inputs\":{\"features\":"
+                  + io.igstream.testing.Fixtures.reference("breast_cancer").get("events").get(0).get("inputs").get("features")
+                  + "}}",
+              "{\"model\":\"linear\",\"version\":\"1\",\"inputs\":{\"x\":[1,2]}}");
+      try (KafkaProducer<String, String> producer = producer(broker)) {
+        for (int i = 0; i < EVENTS; i++) {
+          String sample = samples.get(i % samples.size());
+          producer.send(new ProducerRecord<>(input, "k-" + i, "{\"event_id\":\"k-" + i + "\"," + sample.substring(1)));
+        }
+        producer.flush();
+      }
+
+      Map<String, Integer> seen = new HashMap<>();
+      try (KafkaConsumer<String, String> committed = consumer(broker, "read_committed", output, dead)) {
+        for (int kill = 0; kill < 3; kill++) {
+          Process app = startApp(config, work.resolve("app-" + kill + ".log"));
+          int before = seen.size();
+          long until = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+          // Let it get into its stride, then kill it mid-flight.
+          while (seen.size() < before + 1500 && seen.size() < EVENTS && System.nanoTime() < until) {
+            read(committed, seen);
+          }
+          app.destroyForcibly();
+          app.waitFor();
+          LOG.info("killed instance {} after {} outputs", kill, seen.size());
+        }
+        Process app = startApp(config, work.resolve("app-final.log"));
+        try {
+          long until = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+          while (seen.size() < EVENTS && System.nanoTime() < until) {
+            read(committed, seen);
+          }
+          read(committed, seen);
+        } finally {
+          app.destroy();
+          app.waitFor();
+        }
+      }
+      assertThat(seen).hasSize(EVENTS);
+      assertThat(seen.values()).allSatisfy(count -> assertThat(count).isEqualTo(1));
+
+      // The kills hit open transactions: a read_uncommitted reader sees aborted extras.
+      int uncommitted = 0;
+      try (KafkaConsumer<String, String> all = consumer(broker, "read_uncommitted", output, dead)) {
+        for (int empty = 0; empty < 3; ) {
+          int n = all.poll(Duration.ofMillis(700)).count();
+          uncommitted += n;
+          empty = n == 0 ? empty + 1 : 0;
+        }
+      }
+      LOG.info("read_committed {} records, read_uncommitted {}", EVENTS, uncommitted);
+      assertThat(uncommitted).isGreaterThanOrEqualTo(EVENTS);
+    }
+  }
+
+  private static void read(KafkaConsumer<String, String> consumer, Map<String, Integer> seen) throws Exception {
+    for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(300))) {
+      JsonNode value = JSON.readTree(record.value());
+      seen.merge(value.get("event_id").asText(), 1, Integer::sum);
+    }
+  }
+
+  private static Process startApp(Path config, Path log) throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    ProcessBuilder builder =
+        new ProcessBuilder(
+            java,
+            "-Xmx1g",
+            "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
+            "-cp",
+            System.getProperty("java.class.path"),
+            "io.igstream.app.Main",
+            "run",
+            "--config",
+            config.toString());
+    builder.environment().put("TF_CPP_MIN_LOG_LEVEL", "2");
+    builder.redirectErrorStream(true).redirectOutput(log.toFile());
+    return builder.start();
+  }
+
+  private static KafkaProducer<String, String> producer(KafkaBroker broker) {
+    Properties props = new Properties();
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+    return new KafkaProducer<>(props, new StringSerializer(), new StringSerializer());
+  }
+
+  private static KafkaConsumer<String, String> consumer(KafkaBroker broker, String isolation, String... topics) {
+    Properties props = new Properties();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+    props.put(ConsumerConfig.GROUP_ID_CONFIG, "check-" + UUID.randomUUID());
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
+    KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer());
+    consumer.subscribe(List.of(topics));
+    return consumer;
+  }
+}

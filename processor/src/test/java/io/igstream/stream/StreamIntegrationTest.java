@@ -1,0 +1,245 @@
+package io.igstream.stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.igstream.app.broker.KafkaBroker;
+import io.igstream.event.EventParser;
+import io.igstream.event.Outcome;
+import io.igstream.registry.ModelRepository;
+import io.igstream.registry.RepositoryBatchExplainer;
+import io.igstream.testing.Fixtures;
+import io.igstream.testing.ModelRoots;
+import io.igstream.testing.TestBrokers;
+import io.igstream.tf.ModelLoader;
+import io.igstream.tf.OpRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole stream on a real broker with real models: thousands of events across several models
+ * and versions, some bad; every input gets exactly one output, attributions equal the engine's
+ * own for the same event, and dead letters carry the right reasons.
+ */
+class StreamIntegrationTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static KafkaBroker broker;
+
+  @TempDir static Path models;
+  @TempDir static Path state;
+
+  @BeforeAll
+  static void startBroker() throws Exception {
+    broker = TestBrokers.start();
+  }
+
+  @AfterAll
+  static void stopBroker() {
+    broker.close();
+  }
+
+  @Test
+  void everyEventEndsAsExactlyOneCorrectRecord() throws Exception {
+    ModelRoots.deploy(models, "linear", "linear", "1");
+    ModelRoots.deploy(models, "linear", "linear", "2");
+    ModelRoots.deploy(models, "breast_cancer", "breast_cancer", "1");
+    ModelRoots.deploy(models, "breast_cancer", "breast_cancer", "3");
+    ModelRoots.deploy(models, "text_sentiment", "text_sentiment", "1");
+    ModelRoots.deploy(models, "multi_input", "multi_input", "1");
+    ModelRoots.deploy(models, "digits_gru", "digits_gru", "1");
+
+    List<ObjectNode> samples = new ArrayList<>();
+    for (String[] mv :
+        new String[][] {
+          {"linear", "1"}, {"linear", "2"}, {"breast_cancer", "1"}, {"breast_cancer", "3"},
+          {"text_sentiment", "1"}, {"multi_input", "1"}
+        }) {
+      for (JsonNode event : Fixtures.reference(mv[0]).get("events")) {
+        ObjectNode copy = (ObjectNode) event.deepCopy();
+        copy.put("version", mv[1]);
+        copy.remove("label");
+        samples.add(copy);
+      }
+    }
+    String run = UUID.randomUUID().toString().substring(0, 6);
+    StreamSettings settings =
+        new StreamSettings(
+            "in-" + run, "out-" + run, "dlq-" + run, "batches-" + run, 32, Duration.ofMillis(300), 3, 1.0, Map.of());
+    io.igstream.app.broker.Topics.connect(broker.bootstrapServers())
+        .create(Map.of(settings.inputTopic(), 3, settings.batchTopic(), 3, settings.attributionsTopic(), 3, settings.deadLetterTopic(), 1), Duration.ofSeconds(30));
+
+    int total = 3000;
+    Map<String, String> sent = new HashMap<>();
+    Map<String, String> expectedFailure = new HashMap<>();
+    try (KafkaProducer<String, String> producer = producer()) {
+      for (int i = 0; i < total; i++) {
+        String id = "it-" + i;
+        String value;
+        switch (i % 40) {
+          case 7 -> {
+            value = "{\"event_id\":\"" + id + "\", broken";
+            expectedFailure.put(id, "parse");
+          }
+          case 13 -> {
+            value = "{\"event_id\":\"" + id + "\",\"model\":\"ghost\",\"version\":\"1\",\"inputs\":{\"x\":[1]}}";
+            expectedFailure.put(id, "model");
+          }
+          case 21 -> {
+            value = "{\"event_id\":\"" + id + "\",\"model\":\"linear\",\"version\":\"2\",\"inputs\":{\"x\":[1,2]}}";
+            expectedFailure.put(id, "input");
+          }
+          case 33 -> {
+            value = "{\"event_id\":\"" + id + "\",\"model\":\"digits_gru\",\"version\":\"1\",\"inputs\":{\"rows\":"
+                + Fixtures.reference("digits_gru").get("events").get(0).get("inputs").get("rows") + "}}";
+            expectedFailure.put(id, "model");
+          }
+          default -> {
+            ObjectNode event = samples.get(i % samples.size()).deepCopy();
+            event.put("event_id", id);
+            value = event.toString();
+          }
+        }
+        sent.put(id, value);
+        producer.send(new ProducerRecord<>(settings.inputTopic(), id, value));
+      }
+      producer.flush();
+    }
+
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "it-" + run);
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+    props.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
+    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+    props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "200");
+    Map<String, List<JsonNode>> outputs = new HashMap<>();
+    Map<String, String> bySent = new HashMap<>();
+    sent.forEach((id, value) -> bySent.put(value, id));
+    try (ModelRepository repository = new ModelRepository(models, new ModelLoader(new OpRegistry()), 8);
+        KafkaStreams streams =
+            new KafkaStreams(
+                ExplanationTopology.build(
+                    settings, new RepositoryBatchExplainer(repository), new StreamMetrics(new SimpleMeterRegistry())),
+                props);
+        KafkaConsumer<String, String> consumer = consumer(settings)) {
+      streams.start();
+      long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+      int received = 0;
+      while (received < total && System.nanoTime() < deadline) {
+        for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
+          JsonNode value = JSON.readTree(record.value());
+          outputs.computeIfAbsent(idOf(value, bySent), k -> new ArrayList<>()).add(value);
+          received++;
+        }
+      }
+      // A little longer, to catch duplicates arriving after the last expected record.
+      for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofSeconds(2))) {
+        JsonNode value = JSON.readTree(record.value());
+        outputs.computeIfAbsent(idOf(value, bySent), k -> new ArrayList<>()).add(value);
+      }
+
+      assertThat(outputs.keySet()).containsExactlyInAnyOrderElementsOf(sent.keySet());
+      assertThat(outputs.values()).allSatisfy(records -> assertThat(records).hasSize(1));
+      expectedFailure.forEach(
+          (id, stage) -> {
+            JsonNode letter = outputs.get(id).get(0);
+            assertThat(letter.has("error")).as(id).isTrue();
+            assertThat(letter.get("error").get("stage").asText()).as(id).isEqualTo(stage);
+            assertThat(letter.get("payload").asText()).isEqualTo(sent.get(id));
+          });
+      assertThat(outputs.get("it-13").get(0).get("error").get("reason").asText()).contains("no model version directory ghost/1");
+      assertThat(outputs.get("it-33").get(0).get("error").get("reason").asText()).contains("While");
+      assertThat(outputs.get("it-21").get(0).get("error").get("reason").asText()).contains("shape [2]");
+
+      // Attributions equal what the engine computes for the same event directly.
+      EventParser parser = new EventParser(JSON);
+      int compared = 0;
+      for (int i = 0; i < 400; i++) {
+        String id = "it-" + i;
+        if (expectedFailure.containsKey(id)) {
+          continue;
+        }
+        JsonNode streamed = outputs.get(id).get(0);
+        var event = parser.parse(sent.get(id));
+        try (ModelRepository.Lease lease = repository.lease(event.model(), event.version())) {
+          Outcome direct = lease.explainer().explain(List.of(event)).get(0);
+          JsonNode expected = ((Outcome.Explained) direct).record();
+          assertThat(streamed.get("target")).isEqualTo(expected.get("target"));
+          assertThat(streamed.get("output_at_input").asDouble())
+              .isCloseTo(expected.get("output_at_input").asDouble(), within(1e-6 * Math.max(1, Math.abs(expected.get("output_at_input").asDouble()))));
+          assertArraysClose(streamed.get("attributions"), expected.get("attributions"));
+          compared++;
+        }
+      }
+      assertThat(compared).isGreaterThan(300);
+    }
+  }
+
+  /** The event id of an output; an unparseable event's dead letter is matched by its payload. */
+  private static String idOf(JsonNode output, Map<String, String> idByPayload) {
+    if (!output.get("event_id").isNull()) {
+      return output.get("event_id").asText();
+    }
+    return idByPayload.getOrDefault(output.get("payload").asText(), "unknown payload");
+  }
+
+  private static void assertArraysClose(JsonNode actual, JsonNode expected) {
+    if (expected.isNumber()) {
+      assertThat(actual.asDouble()).isCloseTo(expected.asDouble(), within(1e-6 * Math.max(1, Math.abs(expected.asDouble()))));
+      return;
+    }
+    if (expected.isObject()) {
+      assertThat(actual.size()).isEqualTo(expected.size());
+      expected.fieldNames().forEachRemaining(name -> assertArraysClose(actual.get(name), expected.get(name)));
+      return;
+    }
+    assertThat(actual.size()).isEqualTo(expected.size());
+    for (int i = 0; i < expected.size(); i++) {
+      assertArraysClose(actual.get(i), expected.get(i));
+    }
+  }
+
+  private static KafkaProducer<String, String> producer() {
+    Properties props = new Properties();
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    return new KafkaProducer<>(props, new StringSerializer(), new StringSerializer());
+  }
+
+  private static KafkaConsumer<String, String> consumer(StreamSettings settings) {
+    Properties props = new Properties();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+    props.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID());
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    KafkaConsumer<String, String> consumer =
+        new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer());
+    consumer.subscribe(List.of(settings.attributionsTopic(), settings.deadLetterTopic()));
+    return consumer;
+  }
+}
