@@ -52,7 +52,14 @@ public final class DemoCommand implements Callable<Integer> {
 
   /** Fixture models the demo streams; digits_gru is refused on purpose (recurrent, no gradient). */
   static final List<String> MODELS =
-      List.of("breast_cancer", "diabetes", "digits_cnn", "text_sentiment", "multi_input", "digits_gru_gradsig", "digits_gru");
+      List.of(
+          "breast_cancer",
+          "diabetes",
+          "digits_cnn",
+          "text_sentiment",
+          "multi_input",
+          "digits_gru_gradsig",
+          "digits_gru");
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -80,7 +87,10 @@ public final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    Path root = fixtures != null ? fixtures : Path.of(System.getProperty("igstream.home", ".")).resolve("fixtures");
+    Path root =
+        fixtures != null
+            ? fixtures
+            : Path.of(System.getProperty("igstream.home", ".")).resolve("fixtures");
     List<ObjectNode> samples = samples(root);
     Path state = Files.createTempDirectory("igstream-demo-state");
     String runId = UUID.randomUUID().toString().substring(0, 8);
@@ -88,23 +98,35 @@ public final class DemoCommand implements Callable<Integer> {
     try {
       String servers = bootstrapServers;
       if (servers == null) {
-        out.println("Starting a single-node Kafka broker (KRaft, Kafka's own server from Maven Central)...");
+        out.println(
+            "Starting a single-node Kafka broker (KRaft, Kafka's own server from Maven Central)...");
         out.flush();
         broker = ChildProcessBroker.start();
         servers = broker.bootstrapServers();
       }
       out.println("Kafka at " + servers + "; models from " + root.resolve("models"));
       AppConfig config =
-          AppConfig.load(null, Map.of(
-                  "IGSTREAM_TOPICS_INPUT", "igstream-demo-" + runId + ".predictions",
-                  "IGSTREAM_TOPICS_ATTRIBUTIONS", "igstream-demo-" + runId + ".attributions",
-                  "IGSTREAM_TOPICS_DEAD_LETTERS", "igstream-demo-" + runId + ".dead-letters",
-                  "IGSTREAM_TOPICS_BATCHES", "igstream-demo-" + runId + ".batches",
-                  "IGSTREAM_BATCH_SIZE", "32",
-                  "IGSTREAM_BATCH_MAX_WAIT_MS", "500",
-                  "IGSTREAM_HTTP_PORT", "-1",
-                  "IGSTREAM_KAFKA_STATE_DIR", state.toString(),
-                  "IGSTREAM_KAFKA_COMMIT_INTERVAL_MS", "200"))
+          AppConfig.load(
+                  null,
+                  Map.of(
+                      "IGSTREAM_TOPICS_INPUT",
+                      "igstream-demo-" + runId + ".predictions",
+                      "IGSTREAM_TOPICS_ATTRIBUTIONS",
+                      "igstream-demo-" + runId + ".attributions",
+                      "IGSTREAM_TOPICS_DEAD_LETTERS",
+                      "igstream-demo-" + runId + ".dead-letters",
+                      "IGSTREAM_TOPICS_BATCHES",
+                      "igstream-demo-" + runId + ".batches",
+                      "IGSTREAM_BATCH_SIZE",
+                      "32",
+                      "IGSTREAM_BATCH_MAX_WAIT_MS",
+                      "500",
+                      "IGSTREAM_HTTP_PORT",
+                      "-1",
+                      "IGSTREAM_KAFKA_STATE_DIR",
+                      state.toString(),
+                      "IGSTREAM_KAFKA_COMMIT_INTERVAL_MS",
+                      "200"))
               .withBrokerAndModels(servers, root.resolve("models"), "igstream-demo-" + runId);
       try (RunCommand.Running running = RunCommand.Running.start(config)) {
         return stream(out, config, servers, samples, running);
@@ -118,7 +140,11 @@ public final class DemoCommand implements Callable<Integer> {
   }
 
   private int stream(
-      PrintWriter out, AppConfig config, String servers, List<ObjectNode> samples, RunCommand.Running running)
+      PrintWriter out,
+      AppConfig config,
+      String servers,
+      List<ObjectNode> samples,
+      RunCommand.Running running)
       throws InterruptedException {
     AtomicBoolean stop = new AtomicBoolean();
     Thread interrupt = new Thread(() -> stop.set(true));
@@ -129,7 +155,9 @@ public final class DemoCommand implements Callable<Integer> {
     AtomicLong sent = new AtomicLong();
     long started = System.nanoTime();
     Thread producer =
-        new Thread(() -> produce(config, servers, samples, produced, sent, stop, started), "demo-producer");
+        new Thread(
+            () -> produce(config, servers, samples, produced, sent, stop, started),
+            "demo-producer");
     producer.start();
     long lastReport = System.nanoTime();
     long deadline = started + duration.toNanos();
@@ -139,7 +167,8 @@ public final class DemoCommand implements Callable<Integer> {
           boolean dead = record.topic().equals(config.stream().deadLetterTopic());
           (dead ? deadLettered : explained).add(record.key());
           if (!quiet) {
-            out.println(dead ? describeDeadLetter(record.value()) : describeAttribution(record.value()));
+            out.println(
+                dead ? describeDeadLetter(record.value()) : describeAttribution(record.value()));
           }
         }
         long now = System.nanoTime();
@@ -184,12 +213,22 @@ public final class DemoCommand implements Callable<Integer> {
     out.println();
     out.println("Totals");
     out.printf(Locale.ROOT, "  produced       %d%n", produced.size());
-    out.printf(Locale.ROOT, "  explained      %d (%.1f/s)%n", explained.size(), explained.size() / seconds);
+    out.printf(
+        Locale.ROOT,
+        "  explained      %d (%.1f/s)%n",
+        explained.size(),
+        explained.size() / seconds);
     out.printf(Locale.ROOT, "  dead-lettered  %d%n", deadLettered.size());
     out.printf(Locale.ROOT, "  unaccounted    %d%n", unaccounted.size());
-    out.printf(Locale.ROOT, "  batches        %d (mean size %.1f)%n",
-        running.registry.find("igstream.batch.size").summary() == null ? 0 : running.registry.find("igstream.batch.size").summary().count(),
-        running.registry.find("igstream.batch.size").summary() == null ? 0 : running.registry.find("igstream.batch.size").summary().mean());
+    out.printf(
+        Locale.ROOT,
+        "  batches        %d (mean size %.1f)%n",
+        running.registry.find("igstream.batch.size").summary() == null
+            ? 0
+            : running.registry.find("igstream.batch.size").summary().count(),
+        running.registry.find("igstream.batch.size").summary() == null
+            ? 0
+            : running.registry.find("igstream.batch.size").summary().mean());
     out.flush();
     return unaccounted.isEmpty() ? 0 : 1;
   }
@@ -235,9 +274,18 @@ public final class DemoCommand implements Callable<Integer> {
     if (n % 25 == 24) {
       return switch ((int) (n / 25 % 4)) {
         case 0 -> "{\"event_id\": \"" + id + "\", \"model\": \"breast_cancer\", truncated";
-        case 1 -> "{\"event_id\":\"" + id + "\",\"model\":\"no_such_model\",\"version\":\"1\",\"inputs\":{\"x\":[1]}}";
-        case 2 -> "{\"event_id\":\"" + id + "\",\"model\":\"diabetes\",\"version\":\"1\",\"inputs\":{\"features\":[1,2,3]}}";
-        default -> "{\"event_id\":\"" + id + "\",\"model\":\"breast_cancer\",\"version\":\"1\",\"inputs\":{\"features\":\"NaN\"}}";
+        case 1 ->
+            "{\"event_id\":\""
+                + id
+                + "\",\"model\":\"no_such_model\",\"version\":\"1\",\"inputs\":{\"x\":[1]}}";
+        case 2 ->
+            "{\"event_id\":\""
+                + id
+                + "\",\"model\":\"diabetes\",\"version\":\"1\",\"inputs\":{\"features\":[1,2,3]}}";
+        default ->
+            "{\"event_id\":\""
+                + id
+                + "\",\"model\":\"breast_cancer\",\"version\":\"1\",\"inputs\":{\"features\":\"NaN\"}}";
       };
     }
     ObjectNode event = samples.get((int) (n % samples.size())).deepCopy();
@@ -255,7 +303,8 @@ public final class DemoCommand implements Callable<Integer> {
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     KafkaConsumer<String, String> consumer =
         new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer());
-    consumer.subscribe(List.of(config.stream().attributionsTopic(), config.stream().deadLetterTopic()));
+    consumer.subscribe(
+        List.of(config.stream().attributionsTopic(), config.stream().deadLetterTopic()));
     return consumer;
   }
 
@@ -263,16 +312,27 @@ public final class DemoCommand implements Callable<Integer> {
     try {
       JsonNode record = json.readTree(value);
       StringBuilder line = new StringBuilder();
-      line.append(String.format(Locale.ROOT, "[attribution] %-18s v%s %-12s target=%s F(x)=%.4g F(b)=%.4g error=%.2f%%",
-          record.get("model").asText(), record.get("version").asText(), record.get("event_id").asText(),
-          record.get("target").isNull() ? "-" : record.get("target").asText(),
-          record.get("output_at_input").asDouble(), record.get("output_at_baseline").asDouble(),
-          100 * record.path("approximation_error").asDouble(Double.NaN)));
+      line.append(
+          String.format(
+              Locale.ROOT,
+              "[attribution] %-18s v%s %-12s target=%s F(x)=%.4g F(b)=%.4g error=%.2f%%",
+              record.get("model").asText(),
+              record.get("version").asText(),
+              record.get("event_id").asText(),
+              record.get("target").isNull() ? "-" : record.get("target").asText(),
+              record.get("output_at_input").asDouble(),
+              record.get("output_at_baseline").asDouble(),
+              100 * record.path("approximation_error").asDouble(Double.NaN)));
       JsonNode top = record.get("top_features");
       if (top != null && !top.isEmpty()) {
         line.append(" top:");
         for (int i = 0; i < Math.min(3, top.size()); i++) {
-          line.append(String.format(Locale.ROOT, " %s %+.3g", top.get(i).get("feature").asText(), top.get(i).get("attribution").asDouble()));
+          line.append(
+              String.format(
+                  Locale.ROOT,
+                  " %s %+.3g",
+                  top.get(i).get("feature").asText(),
+                  top.get(i).get("attribution").asDouble()));
         }
       }
       return line.toString();
@@ -285,7 +345,9 @@ public final class DemoCommand implements Callable<Integer> {
     try {
       JsonNode record = json.readTree(value);
       String reason = record.get("error").get("reason").asText();
-      return String.format(Locale.ROOT, "[dead-letter] %-12s stage=%s reason=%s",
+      return String.format(
+          Locale.ROOT,
+          "[dead-letter] %-12s stage=%s reason=%s",
           record.get("event_id").isNull() ? "(no id)" : record.get("event_id").asText(),
           record.get("error").get("stage").asText(),
           reason.length() > 160 ? reason.substring(0, 160) + "..." : reason);
@@ -299,7 +361,8 @@ public final class DemoCommand implements Callable<Integer> {
     for (String model : MODELS) {
       Path reference = root.resolve("references").resolve(model + ".json");
       if (!Files.isRegularFile(reference)) {
-        throw new IllegalArgumentException("no fixture zoo at " + root + " (missing " + reference + "); pass --fixtures");
+        throw new IllegalArgumentException(
+            "no fixture zoo at " + root + " (missing " + reference + "); pass --fixtures");
       }
       for (JsonNode event : json.readTree(reference.toFile()).get("events")) {
         out.add((ObjectNode) event);
@@ -333,7 +396,8 @@ public final class DemoCommand implements Callable<Integer> {
         case "s", "" -> Duration.ofSeconds(amount);
         case "m" -> Duration.ofMinutes(amount);
         case "h" -> Duration.ofHours(amount);
-        default -> throw new IllegalArgumentException("use a duration like 30s, 2m or 1h, got " + value);
+        default ->
+            throw new IllegalArgumentException("use a duration like 30s, 2m or 1h, got " + value);
       };
     }
   }

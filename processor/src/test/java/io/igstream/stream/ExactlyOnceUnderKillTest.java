@@ -30,9 +30,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Kafka's own recipe for exactly-once under failure: the processor runs as a child process
- * ({@code igstream run}), is killed with SIGKILL in the middle of batches three times and
- * restarted; a read_committed reader then finds every input exactly once in the outputs.
+ * Kafka's own recipe for exactly-once under failure: the processor runs as a child process ({@code
+ * igstream run}), is killed with SIGKILL in the middle of batches three times and restarted; a
+ * read_committed reader then finds every input exactly once in the outputs.
  */
 class ExactlyOnceUnderKillTest {
 
@@ -54,7 +54,8 @@ class ExactlyOnceUnderKillTest {
       String output = "kill-out-" + run;
       String dead = "kill-dlq-" + run;
       try (Topics topics = Topics.connect(broker.bootstrapServers())) {
-        topics.create(Map.of(input, 3, output, 3, dead, 1, "kill-batches-" + run, 3), Duration.ofSeconds(30));
+        topics.create(
+            Map.of(input, 3, output, 3, dead, 1, "kill-batches-" + run, 3), Duration.ofSeconds(30));
       }
       Path config = work.resolve("igstream.properties");
       Files.writeString(
@@ -85,19 +86,26 @@ class ExactlyOnceUnderKillTest {
               "{\"model\":\"linear\",\"version\":\"1\",\"inputs\":{\"x\":[1,2,3]}}",
               "{\"model\":\"square\",\"version\":\"1\",\"inputs\":{\"x\":[3,3]}}",
               "{\"model\":\"breast_cancer\",\"version\":\"1\",\"inputs\":{\"features\":"
-                  + io.igstream.testing.Fixtures.reference("breast_cancer").get("events").get(0).get("inputs").get("features")
+                  + io.igstream.testing.Fixtures.reference("breast_cancer")
+                      .get("events")
+                      .get(0)
+                      .get("inputs")
+                      .get("features")
                   + "}}",
               "{\"model\":\"linear\",\"version\":\"1\",\"inputs\":{\"x\":[1,2]}}");
       try (KafkaProducer<String, String> producer = producer(broker)) {
         for (int i = 0; i < EVENTS; i++) {
           String sample = samples.get(i % samples.size());
-          producer.send(new ProducerRecord<>(input, "k-" + i, "{\"event_id\":\"k-" + i + "\"," + sample.substring(1)));
+          producer.send(
+              new ProducerRecord<>(
+                  input, "k-" + i, "{\"event_id\":\"k-" + i + "\"," + sample.substring(1)));
         }
         producer.flush();
       }
 
       Map<String, Integer> seen = new HashMap<>();
-      try (KafkaConsumer<String, String> committed = consumer(broker, "read_committed", output, dead)) {
+      try (KafkaConsumer<String, String> committed =
+          consumer(broker, "read_committed", output, dead)) {
         for (int kill = 0; kill < 3; kill++) {
           Process app = startApp(config, work.resolve("app-" + kill + ".log"));
           int before = seen.size();
@@ -139,7 +147,8 @@ class ExactlyOnceUnderKillTest {
     }
   }
 
-  private static void read(KafkaConsumer<String, String> consumer, Map<String, Integer> seen) throws Exception {
+  private static void read(KafkaConsumer<String, String> consumer, Map<String, Integer> seen)
+      throws Exception {
     for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(300))) {
       JsonNode value = JSON.readTree(record.value());
       seen.merge(value.get("event_id").asText(), 1, Integer::sum);
@@ -172,13 +181,15 @@ class ExactlyOnceUnderKillTest {
     return new KafkaProducer<>(props, new StringSerializer(), new StringSerializer());
   }
 
-  private static KafkaConsumer<String, String> consumer(KafkaBroker broker, String isolation, String... topics) {
+  private static KafkaConsumer<String, String> consumer(
+      KafkaBroker broker, String isolation, String... topics) {
     Properties props = new Properties();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
     props.put(ConsumerConfig.GROUP_ID_CONFIG, "check-" + UUID.randomUUID());
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
-    KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer());
+    KafkaConsumer<String, String> consumer =
+        new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer());
     consumer.subscribe(List.of(topics));
     return consumer;
   }

@@ -41,9 +41,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The whole stream on a real broker with real models: thousands of events across several models
- * and versions, some bad; every input gets exactly one output, attributions equal the engine's
- * own for the same event, and dead letters carry the right reasons.
+ * The whole stream on a real broker with real models: thousands of events across several models and
+ * versions, some bad; every input gets exactly one output, attributions equal the engine's own for
+ * the same event, and dead letters carry the right reasons.
  */
 class StreamIntegrationTest {
 
@@ -76,8 +76,12 @@ class StreamIntegrationTest {
     List<ObjectNode> samples = new ArrayList<>();
     for (String[] mv :
         new String[][] {
-          {"linear", "1"}, {"linear", "2"}, {"breast_cancer", "1"}, {"breast_cancer", "3"},
-          {"text_sentiment", "1"}, {"multi_input", "1"}
+          {"linear", "1"},
+          {"linear", "2"},
+          {"breast_cancer", "1"},
+          {"breast_cancer", "3"},
+          {"text_sentiment", "1"},
+          {"multi_input", "1"}
         }) {
       for (JsonNode event : Fixtures.reference(mv[0]).get("events")) {
         ObjectNode copy = (ObjectNode) event.deepCopy();
@@ -89,9 +93,27 @@ class StreamIntegrationTest {
     String run = UUID.randomUUID().toString().substring(0, 6);
     StreamSettings settings =
         new StreamSettings(
-            "in-" + run, "out-" + run, "dlq-" + run, "batches-" + run, 32, Duration.ofMillis(300), 3, 1.0, Map.of());
+            "in-" + run,
+            "out-" + run,
+            "dlq-" + run,
+            "batches-" + run,
+            32,
+            Duration.ofMillis(300),
+            3,
+            1.0,
+            Map.of());
     io.igstream.app.broker.Topics.connect(broker.bootstrapServers())
-        .create(Map.of(settings.inputTopic(), 3, settings.batchTopic(), 3, settings.attributionsTopic(), 3, settings.deadLetterTopic(), 1), Duration.ofSeconds(30));
+        .create(
+            Map.of(
+                settings.inputTopic(),
+                3,
+                settings.batchTopic(),
+                3,
+                settings.attributionsTopic(),
+                3,
+                settings.deadLetterTopic(),
+                1),
+            Duration.ofSeconds(30));
 
     int total = 3000;
     Map<String, String> sent = new HashMap<>();
@@ -106,16 +128,30 @@ class StreamIntegrationTest {
             expectedFailure.put(id, "parse");
           }
           case 13 -> {
-            value = "{\"event_id\":\"" + id + "\",\"model\":\"ghost\",\"version\":\"1\",\"inputs\":{\"x\":[1]}}";
+            value =
+                "{\"event_id\":\""
+                    + id
+                    + "\",\"model\":\"ghost\",\"version\":\"1\",\"inputs\":{\"x\":[1]}}";
             expectedFailure.put(id, "model");
           }
           case 21 -> {
-            value = "{\"event_id\":\"" + id + "\",\"model\":\"linear\",\"version\":\"2\",\"inputs\":{\"x\":[1,2]}}";
+            value =
+                "{\"event_id\":\""
+                    + id
+                    + "\",\"model\":\"linear\",\"version\":\"2\",\"inputs\":{\"x\":[1,2]}}";
             expectedFailure.put(id, "input");
           }
           case 33 -> {
-            value = "{\"event_id\":\"" + id + "\",\"model\":\"digits_gru\",\"version\":\"1\",\"inputs\":{\"rows\":"
-                + Fixtures.reference("digits_gru").get("events").get(0).get("inputs").get("rows") + "}}";
+            value =
+                "{\"event_id\":\""
+                    + id
+                    + "\",\"model\":\"digits_gru\",\"version\":\"1\",\"inputs\":{\"rows\":"
+                    + Fixtures.reference("digits_gru")
+                        .get("events")
+                        .get(0)
+                        .get("inputs")
+                        .get("rows")
+                    + "}}";
             expectedFailure.put(id, "model");
           }
           default -> {
@@ -140,11 +176,14 @@ class StreamIntegrationTest {
     Map<String, List<JsonNode>> outputs = new HashMap<>();
     Map<String, String> bySent = new HashMap<>();
     sent.forEach((id, value) -> bySent.put(value, id));
-    try (ModelRepository repository = new ModelRepository(models, new ModelLoader(new OpRegistry()), 8);
+    try (ModelRepository repository =
+            new ModelRepository(models, new ModelLoader(new OpRegistry()), 8);
         KafkaStreams streams =
             new KafkaStreams(
                 ExplanationTopology.build(
-                    settings, new RepositoryBatchExplainer(repository), new StreamMetrics(new SimpleMeterRegistry())),
+                    settings,
+                    new RepositoryBatchExplainer(repository),
+                    new StreamMetrics(new SimpleMeterRegistry())),
                 props);
         KafkaConsumer<String, String> consumer = consumer(settings)) {
       streams.start();
@@ -172,9 +211,11 @@ class StreamIntegrationTest {
             assertThat(letter.get("error").get("stage").asText()).as(id).isEqualTo(stage);
             assertThat(letter.get("payload").asText()).isEqualTo(sent.get(id));
           });
-      assertThat(outputs.get("it-13").get(0).get("error").get("reason").asText()).contains("no model version directory ghost/1");
+      assertThat(outputs.get("it-13").get(0).get("error").get("reason").asText())
+          .contains("no model version directory ghost/1");
       assertThat(outputs.get("it-33").get(0).get("error").get("reason").asText()).contains("While");
-      assertThat(outputs.get("it-21").get(0).get("error").get("reason").asText()).contains("shape [2]");
+      assertThat(outputs.get("it-21").get(0).get("error").get("reason").asText())
+          .contains("shape [2]");
 
       // Attributions equal what the engine computes for the same event directly.
       EventParser parser = new EventParser(JSON);
@@ -191,7 +232,9 @@ class StreamIntegrationTest {
           JsonNode expected = ((Outcome.Explained) direct).record();
           assertThat(streamed.get("target")).isEqualTo(expected.get("target"));
           assertThat(streamed.get("output_at_input").asDouble())
-              .isCloseTo(expected.get("output_at_input").asDouble(), within(1e-6 * Math.max(1, Math.abs(expected.get("output_at_input").asDouble()))));
+              .isCloseTo(
+                  expected.get("output_at_input").asDouble(),
+                  within(1e-6 * Math.max(1, Math.abs(expected.get("output_at_input").asDouble()))));
           assertArraysClose(streamed.get("attributions"), expected.get("attributions"));
           compared++;
         }
@@ -210,12 +253,16 @@ class StreamIntegrationTest {
 
   private static void assertArraysClose(JsonNode actual, JsonNode expected) {
     if (expected.isNumber()) {
-      assertThat(actual.asDouble()).isCloseTo(expected.asDouble(), within(1e-6 * Math.max(1, Math.abs(expected.asDouble()))));
+      assertThat(actual.asDouble())
+          .isCloseTo(
+              expected.asDouble(), within(1e-6 * Math.max(1, Math.abs(expected.asDouble()))));
       return;
     }
     if (expected.isObject()) {
       assertThat(actual.size()).isEqualTo(expected.size());
-      expected.fieldNames().forEachRemaining(name -> assertArraysClose(actual.get(name), expected.get(name)));
+      expected
+          .fieldNames()
+          .forEachRemaining(name -> assertArraysClose(actual.get(name), expected.get(name)));
       return;
     }
     assertThat(actual.size()).isEqualTo(expected.size());

@@ -20,7 +20,10 @@ public final class ModelRoots {
       copyTree(source.resolve("1"), root.resolve(model).resolve(version));
       Path config = source.resolve(ModelConfig.FILE_NAME);
       if (Files.exists(config)) {
-        Files.copy(config, root.resolve(model).resolve(ModelConfig.FILE_NAME), StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(
+            config,
+            root.resolve(model).resolve(ModelConfig.FILE_NAME),
+            StandardCopyOption.REPLACE_EXISTING);
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
