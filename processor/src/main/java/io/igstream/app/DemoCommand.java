@@ -150,22 +150,27 @@ public final class DemoCommand implements Callable<Integer> {
     Thread interrupt = new Thread(() -> stop.set(true));
     Runtime.getRuntime().addShutdownHook(interrupt);
     Set<String> produced = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    // Dead letters of unreadable events carry no id: they are matched back by their payload.
+    Map<String, String> idByPayload = new java.util.concurrent.ConcurrentHashMap<>();
     Set<String> explained = new HashSet<>();
     Set<String> deadLettered = new HashSet<>();
     AtomicLong sent = new AtomicLong();
     long started = System.nanoTime();
     Thread producer =
         new Thread(
-            () -> produce(config, servers, samples, produced, sent, stop, started),
+            () -> produce(config, servers, samples, produced, idByPayload, sent, stop, started),
             "demo-producer");
     producer.start();
     long lastReport = System.nanoTime();
+    long lastOutput = started;
     long deadline = started + duration.toNanos();
     try (KafkaConsumer<String, String> consumer = consumer(servers, config)) {
       while (true) {
         for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
           boolean dead = record.topic().equals(config.stream().deadLetterTopic());
-          (dead ? deadLettered : explained).add(record.key());
+          String id = record.key() != null ? record.key() : payloadId(record.value(), idByPayload);
+          (dead ? deadLettered : explained).add(id);
+          lastOutput = System.nanoTime();
           if (!quiet) {
             out.println(
                 dead ? describeDeadLetter(record.value()) : describeAttribution(record.value()));
@@ -209,7 +214,7 @@ public final class DemoCommand implements Callable<Integer> {
     Set<String> unaccounted = new HashSet<>(produced);
     unaccounted.removeAll(explained);
     unaccounted.removeAll(deadLettered);
-    double seconds = (System.nanoTime() - started) / 1e9;
+    double seconds = (lastOutput - started) / 1e9;
     out.println();
     out.println("Totals");
     out.printf(Locale.ROOT, "  produced       %d%n", produced.size());
@@ -238,6 +243,7 @@ public final class DemoCommand implements Callable<Integer> {
       String servers,
       List<ObjectNode> samples,
       Set<String> produced,
+      Map<String, String> idByPayload,
       AtomicLong sent,
       AtomicBoolean stop,
       long started) {
@@ -250,8 +256,9 @@ public final class DemoCommand implements Callable<Integer> {
       while (!stop.get()) {
         String id = "demo-" + n;
         String value = eventText(samples, n, id);
-        producer.send(new ProducerRecord<>(config.stream().inputTopic(), id, value));
+        idByPayload.put(value, id);
         produced.add(id);
+        producer.send(new ProducerRecord<>(config.stream().inputTopic(), id, value));
         sent.incrementAndGet();
         n++;
         long due = started + n * 1_000_000_000L / Math.max(1, rate);
@@ -293,6 +300,15 @@ public final class DemoCommand implements Callable<Integer> {
     event.put("event_time", java.time.Instant.now().toString());
     event.remove("label");
     return event.toString();
+  }
+
+  private String payloadId(String deadLetter, Map<String, String> idByPayload) {
+    try {
+      return idByPayload.getOrDefault(
+          json.readTree(deadLetter).path("payload").asText(), "(unknown)");
+    } catch (IOException e) {
+      return "(unreadable)";
+    }
   }
 
   private KafkaConsumer<String, String> consumer(String servers, AppConfig config) {

@@ -13,6 +13,8 @@ import picocli.CommandLine.Command;
     subcommands = {
       ExplainCommand.class,
       InspectModelCommand.class,
+      RunCommand.class,
+      DemoCommand.class,
       BenchmarkCommand.class,
       CommandLine.HelpCommand.class
     })
