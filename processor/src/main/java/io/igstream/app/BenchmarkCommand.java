@@ -39,10 +39,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "benchmark",
     mixinStandardHelpOptions = true,
-    description = {
-      "Measures, per fixture model: raw gradient rows/s at the best rows-per-run, IG attributions/s",
-      "through the engine at 50 steps, their ratio, and the speed-up over one event at a time."
-    })
+    description =
+        "Measures, per fixture model: raw gradient rows/s at the best rows-per-run, IG attributions/s through the engine at 50 steps, their ratio, and the speed-up over one event at a time.")
 public final class BenchmarkCommand implements Callable<Integer> {
 
   private static final int[] ROWS_PER_RUN = {50, 100, 200, 400, 800};

@@ -43,11 +43,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
-    description = {
-      "Runs igstream end to end on this machine: a real Kafka broker (started here unless",
-      "--bootstrap-servers is given), the bundled fixture models, a stream of prediction events",
-      "with a few bad ones, live attributions and dead letters, and totals at the end."
-    })
+    description =
+        "Runs igstream end to end on this machine: a real Kafka broker (started here unless --bootstrap-servers is given), the bundled fixture models, a stream of prediction events with a few bad ones, live attributions and dead letters, and totals at the end.")
 public final class DemoCommand implements Callable<Integer> {
 
   /** Fixture models the demo streams; digits_gru is refused on purpose (recurrent, no gradient). */

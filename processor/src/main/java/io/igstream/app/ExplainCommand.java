@@ -34,11 +34,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "explain",
     mixinStandardHelpOptions = true,
-    description = {
-      "Explains prediction events (JSON lines) with Integrated Gradients.",
-      "Writes one line per event, in order: an attribution record, or an error record",
-      "{\"event_id\", \"error\": {\"stage\", \"reason\"}} for an event that cannot be explained."
-    })
+    description =
+        "Explains prediction events (JSON lines) with Integrated Gradients. Writes one line per event, in order: an attribution record, or an error record {\"event_id\", \"error\": {\"stage\", \"reason\"}} for an event that cannot be explained.")
 public final class ExplainCommand implements Callable<Integer> {
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;

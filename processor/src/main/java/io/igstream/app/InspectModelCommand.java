@@ -27,11 +27,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "inspect-model",
     mixinStandardHelpOptions = true,
-    description = {
-      "Shows a SavedModel's signatures, the gradient route igstream would use, the verdict of the",
-      "load check (with offending ops), embedding lookups for layer attribution, and a suggested",
-      "igstream-model.json."
-    })
+    description =
+        "Shows a SavedModel's signatures, the gradient route igstream would use, the verdict of the load check (with offending ops), embedding lookups for layer attribution, and a suggested igstream-model.json.")
 public final class InspectModelCommand implements Callable<Integer> {
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;

@@ -20,16 +20,15 @@ import picocli.CommandLine.Option;
 @Command(
     name = "run",
     mixinStandardHelpOptions = true,
-    description = {
-      "Runs the explanation stream: consumes prediction events, micro-batches them by model",
-      "version, explains them and writes attribution and dead-letter records (exactly-once).",
-      "Settings come from --config (properties) and IGSTREAM_* environment variables."
-    })
+    description =
+        "Runs the explanation stream: consumes prediction events, micro-batches them by model version, explains them and writes attribution and dead-letter records (exactly-once). Settings come from --config (properties) and IGSTREAM_* environment variables.")
 public final class RunCommand implements Callable<Integer> {
 
   private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
 
-  @Option(names = "--config", description = "Properties file (see config/igstream.properties).")
+  @Option(
+      names = "--config",
+      description = "Properties file (annotated example: deploy/igstream.properties).")
   Path config;
 
   @Override
