@@ -3,7 +3,7 @@ package io.igstream.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.igstream.testing.Fixtures;
+import io.igstream.testing.ModelRoots;
 import io.igstream.tf.ModelLoader;
 import io.igstream.tf.OpRegistry;
 import java.io.IOException;
@@ -22,29 +22,8 @@ class ModelRepositoryTest {
 
   @TempDir Path root;
 
-  private void deploy(String fixture, String model, String version) throws IOException {
-    Path source = Fixtures.root().resolve("models").resolve(fixture);
-    copy(source.resolve("1"), root.resolve(model).resolve(version));
-    Path config = source.resolve(ModelConfig.FILE_NAME);
-    if (Files.exists(config)) {
-      Files.copy(
-          config,
-          root.resolve(model).resolve(ModelConfig.FILE_NAME),
-          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-    }
-  }
-
-  private static void copy(Path from, Path to) throws IOException {
-    try (Stream<Path> files = Files.walk(from)) {
-      for (Path file : files.toList()) {
-        Path target = to.resolve(from.relativize(file).toString());
-        if (Files.isDirectory(file)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(file, target);
-        }
-      }
-    }
+  private void deploy(String fixture, String model, String version) {
+    ModelRoots.deploy(root, fixture, model, version);
   }
 
   @Test

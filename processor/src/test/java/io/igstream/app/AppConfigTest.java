@@ -1,0 +1,53 @@
+package io.igstream.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AppConfigTest {
+
+  @TempDir Path dir;
+
+  @Test
+  void fileThenEnvironmentAndKafkaKeysPassThrough() throws IOException {
+    Path file = dir.resolve("igstream.properties");
+    Files.writeString(
+        file,
+        "igstream.batch.size=16\nigstream.model.root=/srv/models\nkafka.bootstrap.servers=broker:9092\n"
+            + "kafka.security.protocol=SASL_SSL\nigstream.sampling.model.fraud=0.25\n");
+    AppConfig config =
+        AppConfig.load(
+            file,
+            Map.of(
+                "IGSTREAM_BATCH_SIZE", "32",
+                "IGSTREAM_KAFKA_SASL_JAAS_CONFIG", "x required;",
+                "IGSTREAM_TOPICS_DEAD_LETTERS", "dlq",
+                "PATH", "/usr/bin"));
+    assertThat(config.stream().batchSize()).isEqualTo(32);
+    assertThat(config.modelRoot()).isEqualTo(Path.of("/srv/models"));
+    assertThat(config.stream().deadLetterTopic()).isEqualTo("dlq");
+    assertThat(config.stream().samplingFor("fraud")).isEqualTo(0.25);
+    assertThat(config.stream().samplingFor("other")).isEqualTo(1.0);
+    assertThat(config.kafka())
+        .containsEntry("bootstrap.servers", "broker:9092")
+        .containsEntry("security.protocol", "SASL_SSL")
+        .containsEntry("sasl.jaas.config", "x required;");
+    // Exactly-once by default, with timeouts sized for slow models; users can still override.
+    assertThat(StreamApp.properties(config).getProperty("processing.guarantee"))
+        .isEqualTo("exactly_once_v2");
+    assertThat(StreamApp.properties(config).getProperty("producer.transaction.timeout.ms"))
+        .isEqualTo("600000");
+  }
+
+  @Test
+  void badNumbersSayWhichKey() {
+    assertThatThrownBy(() -> AppConfig.load(null, Map.of("IGSTREAM_BATCH_SIZE", "many")))
+        .hasMessageContaining("igstream.batch.size");
+  }
+}
