@@ -123,6 +123,7 @@ public final class ExplainCommand implements Callable<Integer> {
     HeatmapWriter heatmaps = pngDir == null ? null : new HeatmapWriter(pngDir);
     int explained = 0;
     int failed = 0;
+    List<String> missedTarget = new ArrayList<>();
     try (explainer;
         BufferedReader reader = open(input);
         Writer writer =
@@ -137,18 +138,25 @@ public final class ExplainCommand implements Callable<Integer> {
         }
         lines.add(line);
         if (lines.size() == batch) {
-          int[] counts = process(lines, parser, explainer, json, writer, heatmaps);
+          int[] counts = process(lines, parser, explainer, json, writer, heatmaps, missedTarget);
           explained += counts[0];
           failed += counts[1];
           lines.clear();
         }
       }
-      int[] counts = process(lines, parser, explainer, json, writer, heatmaps);
+      int[] counts = process(lines, parser, explainer, json, writer, heatmaps, missedTarget);
       explained += counts[0];
       failed += counts[1];
     }
     PrintWriter err = spec.commandLine().getErr();
     err.printf("igstream explain: %d explained, %d failed%n", explained, failed);
+    if (!missedTarget.isEmpty()) {
+      err.printf(
+          "igstream explain: %d missed the error target within --max-steps: %s%n",
+          missedTarget.size(),
+          String.join(", ", missedTarget.subList(0, Math.min(20, missedTarget.size())))
+              + (missedTarget.size() > 20 ? ", ..." : ""));
+    }
     err.flush();
     return 0;
   }
@@ -159,7 +167,8 @@ public final class ExplainCommand implements Callable<Integer> {
       ModelExplainer explainer,
       ObjectMapper json,
       Writer writer,
-      HeatmapWriter heatmaps)
+      HeatmapWriter heatmaps,
+      List<String> missedTarget)
       throws IOException {
     Outcome[] outcomes = new Outcome[lines.size()];
     List<PredictionEvent> events = new ArrayList<>();
@@ -186,6 +195,10 @@ public final class ExplainCommand implements Callable<Integer> {
       if (outcome instanceof Outcome.Explained ok) {
         writer.write(json.writeValueAsString(ok.record()));
         counts[0]++;
+        if (ok.record().has("error_target_met")
+            && !ok.record().get("error_target_met").asBoolean()) {
+          missedTarget.add(ok.eventId());
+        }
       } else {
         writer.write(json.writeValueAsString(Records.error((Outcome.Failed) outcome)));
         counts[1]++;

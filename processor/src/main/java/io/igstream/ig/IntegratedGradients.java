@@ -1,6 +1,7 @@
 package io.igstream.ig;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,12 +36,18 @@ public final class IntegratedGradients {
 
   /** Explains each request; the result at index i holds one attribution per target of request i. */
   public List<List<Attribution>> explain(List<ExplainRequest> requests) {
-    List<Evaluation> atInputs = evaluateAll(requests.stream().map(ExplainRequest::inputs).toList());
-    List<Map<String, DenseArray>> allBaselines = new ArrayList<>();
+    // Inputs and baselines go through one forward run: on small models a run's fixed cost is
+    // most of the work.
+    List<Map<String, DenseArray>> instances = new ArrayList<>();
     for (ExplainRequest request : requests) {
-      allBaselines.addAll(request.baselines());
+      instances.add(request.inputs());
     }
-    List<Evaluation> atBaselines = evaluateAll(allBaselines);
+    for (ExplainRequest request : requests) {
+      instances.addAll(request.baselines());
+    }
+    List<Evaluation> evaluated = evaluateAll(instances);
+    List<Evaluation> atInputs = evaluated.subList(0, requests.size());
+    List<Evaluation> atBaselines = evaluated.subList(requests.size(), evaluated.size());
 
     List<Job> jobs = new ArrayList<>();
     int baselineOffset = 0;
@@ -116,19 +123,22 @@ public final class IntegratedGradients {
     chunk.run();
   }
 
-  /** Rows waiting for one model run. */
+  /** Rows waiting for one model run; arrays are indexed by attributed tensor, not by name. */
   private final class Chunk {
     private final int capacity;
-    private final List<Path> paths = new ArrayList<>();
-    private final List<Double> weights = new ArrayList<>();
-    private final Map<String, float[]> values = new LinkedHashMap<>();
+    private final Path[] paths;
+    private final double[] weights;
+    private final float[][] values;
     private final float[] upstream;
     private int rows;
 
     Chunk(int capacity) {
       this.capacity = capacity;
-      for (AttributedTensor tensor : tensors) {
-        values.put(tensor.name(), new float[capacity * tensor.size()]);
+      this.paths = new Path[capacity];
+      this.weights = new double[capacity];
+      this.values = new float[tensors.size()][];
+      for (int t = 0; t < tensors.size(); t++) {
+        values[t] = new float[capacity * tensors.get(t).size()];
       }
       upstream = new float[capacity * model.outputSize()];
     }
@@ -138,10 +148,10 @@ public final class IntegratedGradients {
     }
 
     void add(Path path, double alpha, double weight) {
-      for (AttributedTensor tensor : tensors) {
-        double[] start = path.start.get(tensor.name()).values();
-        double[] end = path.end.get(tensor.name()).values();
-        float[] target = values.get(tensor.name());
+      for (int t = 0; t < values.length; t++) {
+        double[] start = path.from[t];
+        double[] end = path.to[t];
+        float[] target = values[t];
         int offset = rows * start.length;
         for (int i = 0; i < start.length; i++) {
           target[offset + i] = (float) (start[i] + alpha * (end[i] - start[i]));
@@ -151,8 +161,8 @@ public final class IntegratedGradients {
       for (int j = 0; j < up.length; j++) {
         upstream[rows * up.length + j] = (float) up[j];
       }
-      paths.add(path);
-      weights.add(weight);
+      paths[rows] = path;
+      weights[rows] = weight;
       rows++;
     }
 
@@ -162,66 +172,66 @@ public final class IntegratedGradients {
       }
       Map<String, float[]> feed = new LinkedHashMap<>();
       List<Map<String, DenseArray>> context = new ArrayList<>(rows);
-      for (AttributedTensor tensor : tensors) {
-        float[] all = values.get(tensor.name());
+      for (int t = 0; t < values.length; t++) {
         feed.put(
-            tensor.name(),
-            rows == capacity ? all : java.util.Arrays.copyOf(all, rows * tensor.size()));
+            tensors.get(t).name(),
+            rows == capacity ? values[t] : Arrays.copyOf(values[t], rows * tensors.get(t).size()));
       }
-      for (Path path : paths) {
-        context.add(path.job.request.inputs());
-      }
-      float[] up =
-          rows == capacity
-              ? upstream
-              : java.util.Arrays.copyOf(upstream, rows * model.outputSize());
-      GradientBatch batch = model.gradients(new GradientRequest(rows, context, feed, up));
       for (int row = 0; row < rows; row++) {
-        Path path = paths.get(row);
-        double weight = weights.get(row);
-        for (AttributedTensor tensor : tensors) {
-          float[] gradient = batch.gradients().get(tensor.name());
-          double[] sum = path.sums.get(tensor.name());
+        context.add(paths[row].job.request.inputs());
+      }
+      float[] up = rows == capacity ? upstream : Arrays.copyOf(upstream, rows * model.outputSize());
+      GradientBatch batch = model.gradients(new GradientRequest(rows, context, feed, up));
+      float[][] gradients = new float[values.length][];
+      for (int t = 0; t < values.length; t++) {
+        gradients[t] = batch.gradients().get(tensors.get(t).name());
+      }
+      for (int row = 0; row < rows; row++) {
+        Path path = paths[row];
+        double weight = weights[row];
+        for (int t = 0; t < gradients.length; t++) {
+          double[] sum = path.sums[t];
+          float[] gradient = gradients[t];
           int offset = row * sum.length;
           for (int i = 0; i < sum.length; i++) {
             sum[i] += weight * gradient[offset + i];
           }
         }
+        paths[row] = null;
       }
-      paths.clear();
-      weights.clear();
       rows = 0;
     }
   }
 
   /** One straight path from a baseline to (a noisy copy of) the input, and its running sums. */
-  private static final class Path {
+  private final class Path {
     final Job job;
-    final Map<String, DenseArray> start;
-    final Map<String, DenseArray> end;
-    final Map<String, double[]> sums = new LinkedHashMap<>();
+    final double[][] from;
+    final double[][] to;
+    final double[][] sums;
 
     Path(Job job, Map<String, DenseArray> start, Map<String, DenseArray> end) {
       this.job = job;
-      this.start = start;
-      this.end = end;
-      for (Map.Entry<String, DenseArray> entry : start.entrySet()) {
-        sums.put(entry.getKey(), new double[entry.getValue().size()]);
+      this.from = new double[tensors.size()][];
+      this.to = new double[tensors.size()][];
+      this.sums = new double[tensors.size()][];
+      for (int t = 0; t < tensors.size(); t++) {
+        String name = tensors.get(t).name();
+        from[t] = start.get(name).values();
+        to[t] = end.get(name).values();
+        sums[t] = new double[from[t].length];
       }
     }
 
-    /** IG of this path: (end - start) x the weighted gradient sum, or the sum alone. */
-    Map<String, double[]> attributions(boolean multiplyByInputs) {
-      Map<String, double[]> out = new LinkedHashMap<>();
-      for (Map.Entry<String, double[]> entry : sums.entrySet()) {
-        double[] sum = entry.getValue();
-        double[] attribution = new double[sum.length];
-        double[] from = start.get(entry.getKey()).values();
-        double[] to = end.get(entry.getKey()).values();
+    /** IG of this path per tensor: (end - start) x the weighted gradient sum, or the sum alone. */
+    double[][] attributions(boolean multiplyByInputs) {
+      double[][] out = new double[sums.length][];
+      for (int t = 0; t < sums.length; t++) {
+        double[] sum = sums[t];
+        out[t] = new double[sum.length];
         for (int i = 0; i < sum.length; i++) {
-          attribution[i] = multiplyByInputs ? (to[i] - from[i]) * sum[i] : sum[i];
+          out[t][i] = multiplyByInputs ? (to[t][i] - from[t][i]) * sum[i] : sum[i];
         }
-        out.put(entry.getKey(), attribution);
       }
       return out;
     }
@@ -287,11 +297,11 @@ public final class IntegratedGradients {
           sample.put(tensor.name(), new double[tensor.size()]);
         }
         for (int b = 0; b < baselines; b++) {
-          Map<String, double[]> attribution =
+          double[][] attribution =
               paths.get(s * baselines + b).attributions(options.multiplyByInputs());
-          for (AttributedTensor tensor : tensors) {
-            double[] acc = sample.get(tensor.name());
-            double[] value = attribution.get(tensor.name());
+          for (int t = 0; t < tensors.size(); t++) {
+            double[] acc = sample.get(tensors.get(t).name());
+            double[] value = attribution[t];
             for (int i = 0; i < acc.length; i++) {
               acc[i] += value[i] / baselines;
             }
