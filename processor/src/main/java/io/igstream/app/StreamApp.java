@@ -60,6 +60,9 @@ public final class StreamApp implements AutoCloseable {
     // Heartbeats run on their own thread, so the session timeout only needs to cover real crashes.
     props.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), "30000");
     props.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), "8388608");
+    // We have no global stores; opting in now is Kafka 5's default and silences its start-up
+    // warning.
+    props.put("processing.exception.handler.global.enabled", "true");
     props.putAll(config.kafka());
     return props;
   }

@@ -102,18 +102,16 @@ class StreamIntegrationTest {
             3,
             1.0,
             Map.of());
-    io.igstream.app.broker.Topics.connect(broker.bootstrapServers())
-        .create(
-            Map.of(
-                settings.inputTopic(),
-                3,
-                settings.batchTopic(),
-                3,
-                settings.attributionsTopic(),
-                3,
-                settings.deadLetterTopic(),
-                1),
-            Duration.ofSeconds(30));
+    try (io.igstream.app.broker.Topics topics =
+        io.igstream.app.broker.Topics.connect(broker.bootstrapServers())) {
+      topics.create(
+          Map.of(
+              settings.inputTopic(), 3,
+              settings.batchTopic(), 3,
+              settings.attributionsTopic(), 3,
+              settings.deadLetterTopic(), 1),
+          Duration.ofSeconds(30));
+    }
 
     int total = 3000;
     Map<String, String> sent = new HashMap<>();
