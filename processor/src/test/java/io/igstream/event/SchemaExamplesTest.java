@@ -39,7 +39,9 @@ class SchemaExamplesTest {
                 ? "attribution-record.schema.json"
                 : name.startsWith("dead-letter")
                     ? "dead-letter-record.schema.json"
-                    : "error-record.schema.json";
+                    : name.startsWith("model-config")
+                        ? "model-config.schema.json"
+                        : "error-record.schema.json";
     Schemas.assertValid(schema, JSON.readTree(example.toFile()));
   }
 
@@ -49,6 +51,24 @@ class SchemaExamplesTest {
     assertThat(names).anyMatch(n -> n.startsWith("prediction-event"));
     assertThat(names).anyMatch(n -> n.startsWith("attribution-record"));
     assertThat(names).anyMatch(n -> n.startsWith("error-record"));
+  }
+
+  @Test
+  void everyFixtureModelConfigIsValidAndReadable() throws IOException {
+    List<Path> configs;
+    try (Stream<Path> files = Files.list(io.igstream.testing.Fixtures.root().resolve("models"))) {
+      configs =
+          files
+              .map(dir -> dir.resolve(io.igstream.registry.ModelConfig.FILE_NAME))
+              .filter(Files::exists)
+              .toList();
+    }
+    assertThat(configs).hasSizeGreaterThanOrEqualTo(10);
+    for (Path config : configs) {
+      Schemas.assertValid("model-config.schema.json", JSON.readTree(config.toFile()));
+      assertThat(io.igstream.registry.ModelConfig.read(config)).isNotNull();
+    }
+    io.igstream.registry.ModelConfig.read(Schemas.root().resolve("examples/model-config.json"));
   }
 
   @Test
