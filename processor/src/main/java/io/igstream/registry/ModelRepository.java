@@ -33,6 +33,7 @@ public final class ModelRepository implements AutoCloseable {
   private final int capacity;
   private final Map<String, Entry> loaded = new LinkedHashMap<>(16, 0.75f, true);
   private final Map<String, Refusal> refused = new LinkedHashMap<>();
+  private final Map<String, Object> loadLocks = new java.util.concurrent.ConcurrentHashMap<>();
 
   public ModelRepository(Path root, ModelLoader loader, int capacity) {
     try {
@@ -87,49 +88,72 @@ public final class ModelRepository implements AutoCloseable {
    * @throws UnavailableModelException when the names are invalid, the directory is missing, or the
    *     model was refused; the message says why and what to do
    */
-  public synchronized Lease lease(String model, String version) {
+  public Lease lease(String model, String version) {
     Path dir = resolve(model, version);
     String key = model + "/" + version;
+    Lease cached = cachedLease(key);
+    if (cached != null) {
+      return cached;
+    }
+    // Loading takes a second or more: hold only this version's lock meanwhile, so that events of
+    // other, loaded versions keep flowing on other threads.
+    synchronized (loadLocks.computeIfAbsent(key, k -> new Object())) {
+      cached = cachedLease(key);
+      if (cached != null) {
+        return cached;
+      }
+      String fingerprint = fingerprint(dir);
+      Refusal refusal;
+      synchronized (this) {
+        refusal = refused.get(key);
+      }
+      if (refusal != null && refusal.fingerprint.equals(fingerprint)) {
+        throw new UnavailableModelException(refusal.reason);
+      }
+      ModelExplainer explainer;
+      long started = System.nanoTime();
+      try {
+        explainer = ModelExplainer.load(model, version, dir, config(model), loader);
+      } catch (ModelLoadException | IllegalArgumentException e) {
+        String reason =
+            "model "
+                + model
+                + " version "
+                + version
+                + " was refused: "
+                + e.getMessage()
+                + " (fix the model directory "
+                + dir
+                + "; it is retried when the directory changes)";
+        synchronized (this) {
+          refused.put(key, new Refusal(fingerprint, reason));
+        }
+        LOG.warn("model refused model={} version={} reason={}", model, version, e.getMessage());
+        throw new UnavailableModelException(reason);
+      }
+      LOG.info(
+          "model loaded model={} version={} route={} ms={}",
+          model,
+          version,
+          explainer.tfModel().route().externalName(),
+          (System.nanoTime() - started) / 1_000_000);
+      synchronized (this) {
+        refused.remove(key);
+        Entry entry = new Entry(explainer);
+        loaded.put(key, entry);
+        entry.acquire();
+        evictBeyondCapacity();
+        return new Lease(entry);
+      }
+    }
+  }
+
+  private synchronized Lease cachedLease(String key) {
     Entry entry = loaded.get(key);
-    if (entry != null) {
-      entry.acquire();
-      return new Lease(entry);
+    if (entry == null) {
+      return null;
     }
-    String fingerprint = fingerprint(dir);
-    Refusal refusal = refused.get(key);
-    if (refusal != null && refusal.fingerprint.equals(fingerprint)) {
-      throw new UnavailableModelException(refusal.reason);
-    }
-    ModelExplainer explainer;
-    long started = System.nanoTime();
-    try {
-      explainer = ModelExplainer.load(model, version, dir, config(model), loader);
-    } catch (ModelLoadException | IllegalArgumentException e) {
-      String reason =
-          "model "
-              + model
-              + " version "
-              + version
-              + " was refused: "
-              + e.getMessage()
-              + " (fix the model directory "
-              + dir
-              + "; it is retried when the directory changes)";
-      refused.put(key, new Refusal(fingerprint, reason));
-      LOG.warn("model refused model={} version={} reason={}", model, version, e.getMessage());
-      throw new UnavailableModelException(reason);
-    }
-    refused.remove(key);
-    LOG.info(
-        "model loaded model={} version={} route={} ms={}",
-        model,
-        version,
-        explainer.tfModel().route().externalName(),
-        (System.nanoTime() - started) / 1_000_000);
-    entry = new Entry(explainer);
-    loaded.put(key, entry);
     entry.acquire();
-    evictBeyondCapacity();
     return new Lease(entry);
   }
 
