@@ -56,6 +56,17 @@ public final class EventParser {
 
   /** Validates an event already read as JSON. */
   public PredictionEvent parse(JsonNode node) {
+    try {
+      return validate(node);
+    } catch (EventException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      // Whatever the data does to the parser, it is this event's problem, not the stream's.
+      throw new EventException("schema", "the event cannot be read: " + e);
+    }
+  }
+
+  private PredictionEvent validate(JsonNode node) {
     String eventId = requiredText(node, "event_id");
     String model = requiredName(node, "model");
     String version = requiredName(node, "version");

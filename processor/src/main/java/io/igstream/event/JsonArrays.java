@@ -31,10 +31,49 @@ public final class JsonArrays {
       probe = probe.get(0);
     }
     long[] dims = shape.stream().mapToLong(Long::longValue).toArray();
-    double[] values = new double[Math.toIntExact(DenseArray.elementCount(dims))];
+    // Check the whole structure before allocating: the first elements alone may claim a size
+    // the document does not have (a few kilobytes must not ask for gigabytes).
+    long count = check(node, dims, 0, "$");
+    if (count > MAX_ELEMENTS) {
+      throw new IllegalArgumentException(
+          "an input of " + count + " numbers is over the limit of " + MAX_ELEMENTS);
+    }
+    double[] values = new double[(int) count];
     int[] cursor = {0};
     fill(node, dims, 0, values, cursor, "$");
     return new DenseArray(dims, values);
+  }
+
+  /** The most numbers one input may hold (32 MiB of doubles). */
+  public static final int MAX_ELEMENTS = 1 << 22;
+
+  /** Verifies the nesting is regular and counts the numbers, without allocating. */
+  private static long check(JsonNode node, long[] dims, int depth, String path) {
+    if (depth == dims.length) {
+      if (!node.isNumber()) {
+        throw new IllegalArgumentException(
+            "expected a number at " + path + " but found " + describe(node));
+      }
+      return 1;
+    }
+    if (!node.isArray() || node.size() != dims[depth]) {
+      throw new IllegalArgumentException(
+          "ragged array at "
+              + path
+              + ": expected an array of "
+              + dims[depth]
+              + " but found "
+              + describe(node));
+    }
+    long count = 0;
+    for (int i = 0; i < node.size(); i++) {
+      count += check(node.get(i), dims, depth + 1, path + "[" + i + "]");
+      if (count > MAX_ELEMENTS) {
+        throw new IllegalArgumentException(
+            "an input of more than " + MAX_ELEMENTS + " numbers is over the limit");
+      }
+    }
+    return count;
   }
 
   private static void fill(

@@ -26,12 +26,12 @@ public sealed interface TargetSpec {
     if (value.equals("predicted")) {
       return PREDICTED;
     }
-    if (value.startsWith("top-") || value.startsWith("top")) {
-      return new TopK(Integer.parseInt(value.replaceFirst("^top-?", "")));
-    }
     try {
+      if (value.startsWith("top")) {
+        return new TopK(Integer.parseInt(value.replaceFirst("^top-?", "")));
+      }
       return new Index(Integer.parseInt(value));
-    } catch (NumberFormatException e) {
+    } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
           "target must be an index, 'predicted' or 'top-K', got '" + text + "'", e);
     }

@@ -67,6 +67,8 @@ final class MicroBatcher implements Processor<String, String, String, String> {
   public void init(ProcessorContext<String, String> context) {
     this.context = context;
     this.buffer = context.getStateStore(STORE);
+    // A revived task calls init again on this instance: forget the aborted transaction's counts.
+    groups.clear();
     // Events buffered before a restart are in the restored store: rebuild the group index.
     try (KeyValueIterator<String, String> all = buffer.all()) {
       while (all.hasNext()) {

@@ -44,7 +44,11 @@ final class PredictionKeyer implements Processor<String, String, String, String>
     PredictionEvent event;
     try {
       event = parser.parse(payload);
-    } catch (EventException e) {
+    } catch (RuntimeException failure) {
+      EventException e =
+          failure instanceof EventException known
+              ? known
+              : new EventException("parse", "the event cannot be read: " + failure);
       metrics.deadLettered(e.stage());
       String eventId = parser.bestEffortId(payload);
       context.forward(
@@ -66,7 +70,8 @@ final class PredictionKeyer implements Processor<String, String, String, String>
       return;
     }
     if (fraction(event.eventId(), "sample") >= settings.samplingFor(event.model())) {
-      metrics.notSampled(event.model());
+      // Only configured models get their own series: names from events must not grow metrics.
+      metrics.notSampled(settings.sampling().containsKey(event.model()) ? event.model() : "other");
       return;
     }
     int shard = (int) (fraction(event.eventId(), "shard") * settings.shards());

@@ -55,36 +55,44 @@ final class GradientCoverage {
       sources.add((GraphOperation) tensor.op());
     }
     Map<GraphOperation, Boolean> dependsOnSource = new HashMap<>();
-    // Iterative post-order DFS: real models are deep enough to overflow a recursive walk.
-    Deque<GraphOperation> stack = new ArrayDeque<>();
-    stack.push((GraphOperation) output.op());
+    Set<GraphOperation> visiting = new HashSet<>();
+    // Iterative depth-first walk (real models are too deep for recursion), with the ops on the
+    // current path marked so that a cycle (TF1 while loops: Merge <- NextIteration) is refused
+    // instead of walked forever.
+    Deque<Frame> stack = new ArrayDeque<>();
+    GraphOperation root = (GraphOperation) output.op();
+    stack.push(new Frame(root));
+    visiting.add(root);
     while (!stack.isEmpty()) {
-      GraphOperation op = stack.peek();
-      if (dependsOnSource.containsKey(op)) {
-        stack.pop();
-        continue;
-      }
+      Frame frame = stack.peek();
+      GraphOperation op = frame.op;
       if (sources.contains(op)) {
-        dependsOnSource.put(op, true);
-        stack.pop();
+        finish(stack, visiting, dependsOnSource, op, true);
         continue;
       }
-      boolean ready = true;
-      for (Operand<?> input : op.inputs()) {
-        GraphOperation producer = (GraphOperation) input.op();
+      List<Operand<?>> inputs = op.inputs();
+      if (frame.next < inputs.size()) {
+        GraphOperation producer = (GraphOperation) inputs.get(frame.next++).op();
+        if (visiting.contains(producer)) {
+          throw new ModelLoadException(
+              "the graph has a cycle through "
+                  + producer.type()
+                  + " ("
+                  + producer.name()
+                  + "): TF1-style control flow cannot be differentiated here. Export a gradient"
+                  + " signature computed by tf.GradientTape (see fixtures/README.md)");
+        }
         if (!dependsOnSource.containsKey(producer)) {
-          ready = false;
-          stack.push(producer);
+          visiting.add(producer);
+          stack.push(new Frame(producer));
         }
+        continue;
       }
-      if (ready) {
-        stack.pop();
-        boolean depends = false;
-        for (Operand<?> input : op.inputs()) {
-          depends |= dependsOnSource.get((GraphOperation) input.op());
-        }
-        dependsOnSource.put(op, depends);
+      boolean depends = false;
+      for (Operand<?> input : inputs) {
+        depends |= dependsOnSource.get((GraphOperation) input.op());
       }
+      finish(stack, visiting, dependsOnSource, op, depends);
     }
     return dependsOnSource.entrySet().stream()
         .filter(Map.Entry::getValue)
@@ -92,6 +100,27 @@ final class GradientCoverage {
         .filter(op -> !sources.contains(op))
         .filter(GradientCoverage::carriesFloats)
         .toList();
+  }
+
+  /** One op being walked, and the index of the next input to look at. */
+  private static final class Frame {
+    final GraphOperation op;
+    int next;
+
+    Frame(GraphOperation op) {
+      this.op = op;
+    }
+  }
+
+  private static void finish(
+      Deque<Frame> stack,
+      Set<GraphOperation> visiting,
+      Map<GraphOperation, Boolean> dependsOnSource,
+      GraphOperation op,
+      boolean depends) {
+    stack.pop();
+    visiting.remove(op);
+    dependsOnSource.put(op, depends);
   }
 
   private static boolean carriesFloats(GraphOperation op) {
