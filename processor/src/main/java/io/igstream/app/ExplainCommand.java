@@ -187,7 +187,13 @@ public final class ExplainCommand implements Callable<Integer> {
     for (int j = 0; j < explained.size(); j++) {
       outcomes[positions.get(j)] = explained.get(j);
       if (heatmaps != null && explained.get(j) instanceof Outcome.Explained ok) {
-        heatmaps.write(events.get(j), ok.record());
+        try {
+          heatmaps.write(events.get(j), ok.record());
+        } catch (RuntimeException e) {
+          // A picture is a convenience: its failure must not stop the records.
+          System.err.println(
+              "igstream explain: no heatmap for " + ok.eventId() + ": " + e.getMessage());
+        }
       }
     }
     int[] counts = new int[2];

@@ -34,15 +34,26 @@ public final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     AppConfig app = AppConfig.load(config, System.getenv());
-    CountDownLatch stopped = new CountDownLatch(1);
-    try (Running running = Running.start(app)) {
-      Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "igstream-shutdown"));
-      LOG.info(
-          "igstream running http_port={} model_root={}",
-          running.httpPort(),
-          app.modelRoot().toAbsolutePath());
-      stopped.await();
-    }
+    Running running = Running.start(app);
+    LOG.info(
+        "igstream running http_port={} model_root={}",
+        running.httpPort(),
+        app.modelRoot().toAbsolutePath());
+    // The JVM halts once its shutdown hooks return, so the hook itself closes the stream: the
+    // open transaction commits or aborts cleanly and the state store is checkpointed.
+    CountDownLatch closed = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  try {
+                    running.close();
+                  } finally {
+                    closed.countDown();
+                  }
+                },
+                "igstream-shutdown"));
+    closed.await();
     return 0;
   }
 

@@ -30,6 +30,9 @@ public final class StreamApp implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(StreamApp.class);
 
+  /** Largest record the producer sends and the created topics accept. */
+  static final int MAX_RECORD_BYTES = 8 * 1024 * 1024;
+
   private final AppConfig config;
   private final KafkaStreams streams;
 
@@ -59,7 +62,9 @@ public final class StreamApp implements AutoCloseable {
     props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), "256");
     // Heartbeats run on their own thread, so the session timeout only needs to cover real crashes.
     props.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), "30000");
-    props.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), "8388608");
+    props.put(
+        StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
+        String.valueOf(MAX_RECORD_BYTES));
     // We have no global stores; opting in now is Kafka 5's default and silences its start-up
     // warning.
     props.put("processing.exception.handler.global.enabled", "true");

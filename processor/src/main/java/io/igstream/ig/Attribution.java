@@ -18,4 +18,20 @@ public record Attribution(
     Double approximationError,
     QuadratureRule rule,
     int steps,
-    Boolean errorTargetMet) {}
+    Boolean errorTargetMet) {
+
+  /** False when F(x), F(b) or any attribution is NaN or infinite: the result is not usable. */
+  public boolean isFinite() {
+    if (!Double.isFinite(outputAtInput) || !Double.isFinite(outputAtBaseline)) {
+      return false;
+    }
+    for (DenseArray values : attributions.values()) {
+      for (double v : values.values()) {
+        if (!Double.isFinite(v)) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+}

@@ -343,8 +343,11 @@ public final class IntegratedGradients {
           options.multiplyByInputs() && smoothing.variant() == Smoothing.Variant.NONE;
       Double delta = completenessApplies ? total - (fx - fb) : null;
       Double error = completenessApplies ? approximationError(delta, fx - fb) : null;
+      // A non-finite error cannot improve with more steps: report it, do not retry it.
       Boolean met =
-          options.errorTarget() == null || error == null ? null : error <= options.errorTarget();
+          options.errorTarget() == null || error == null || !Double.isFinite(error)
+              ? null
+              : error <= options.errorTarget();
       result =
           new Attribution(
               target.index(),

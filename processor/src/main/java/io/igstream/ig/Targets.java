@@ -10,6 +10,23 @@ public final class Targets {
 
   private Targets() {}
 
+  /**
+   * Checks a spec against the output before any model run, so that one event's impossible target
+   * fails that event alone.
+   */
+  public static void validate(OutputKind kind, int outputSize, TargetSpec spec) {
+    if (spec instanceof TargetSpec.Index index) {
+      int limit = kind == OutputKind.SIGMOID ? 2 : kind == OutputKind.SCALAR ? 1 : outputSize;
+      if (index.index() < 0 || index.index() >= limit) {
+        throw new IllegalArgumentException(
+            "target "
+                + index.index()
+                + " is out of range: this model's targets are 0 to "
+                + (limit - 1));
+      }
+    }
+  }
+
   /** The targets a spec selects for this output row, best first for top-k. */
   public static List<ResolvedTarget> resolve(OutputKind kind, double[] output, TargetSpec spec) {
     return switch (kind) {

@@ -15,6 +15,7 @@ import io.igstream.ig.OutputKind;
 import io.igstream.ig.QuadratureRule;
 import io.igstream.ig.Smoothing;
 import io.igstream.ig.TargetSpec;
+import io.igstream.ig.Targets;
 import io.igstream.tf.AttributionPoint;
 import io.igstream.tf.ExplainedModelSpec;
 import io.igstream.tf.ModelLoadException;
@@ -48,6 +49,7 @@ public final class ModelExplainer implements AutoCloseable {
   private final Map<String, Records.InputPresentation> presentation;
   private final int topFeatures;
   private final String output;
+  private final OutputKind kind;
 
   private ModelExplainer(
       String model,
@@ -59,7 +61,8 @@ public final class ModelExplainer implements AutoCloseable {
       TargetSpec defaultTarget,
       Map<String, Records.InputPresentation> presentation,
       int topFeatures,
-      String output) {
+      String output,
+      OutputKind kind) {
     this.model = model;
     this.version = version;
     this.tfModel = tfModel;
@@ -70,6 +73,7 @@ public final class ModelExplainer implements AutoCloseable {
     this.presentation = presentation;
     this.topFeatures = topFeatures;
     this.output = output;
+    this.kind = kind;
   }
 
   /**
@@ -79,8 +83,12 @@ public final class ModelExplainer implements AutoCloseable {
    */
   public static ModelExplainer load(
       String model, String version, Path directory, ModelConfig config, ModelLoader loader) {
-    ExplainedModelSpec spec = ModelSpecs.resolve(directory, config);
-    TfModel tf = loader.load(directory, spec, null);
+    TfModel tf =
+        loader.loadResolving(
+            directory,
+            saved -> ModelSpecs.resolve(saved.signature(config.signatureOrDefault()), config),
+            null);
+    ExplainedModelSpec spec = tf.spec();
     try {
       SignatureSpec serving = tf.servingSignature();
       Map<String, List<String>> featureNames = new LinkedHashMap<>();
@@ -118,8 +126,8 @@ public final class ModelExplainer implements AutoCloseable {
               config.baselineSample() == null || config.baselineSample().seed() == null
                   ? 0
                   : config.baselineSample().seed());
-      IntegratedGradients engine =
-          new IntegratedGradients(tf, outputKind(config, tf), options(config));
+      OutputKind kind = outputKind(config, tf);
+      IntegratedGradients engine = new IntegratedGradients(tf, kind, options(config));
       return new ModelExplainer(
           model,
           version,
@@ -130,7 +138,8 @@ public final class ModelExplainer implements AutoCloseable {
           config.target() == null ? TargetSpec.PREDICTED : TargetSpec.parse(config.target()),
           presentation,
           config.topFeatures() == null ? 5 : config.topFeatures(),
-          spec.output());
+          spec.output(),
+          kind);
     } catch (RuntimeException e) {
       tf.close();
       throw e instanceof ModelLoadException
@@ -229,7 +238,17 @@ public final class ModelExplainer implements AutoCloseable {
       } catch (EventException e) {
         outcomes[i] = Outcome.failed(event, e.stage(), e.getMessage());
       } catch (RuntimeException e) {
-        outcomes[i] = Outcome.failed(event, "input", String.valueOf(e.getMessage()));
+        outcomes[i] =
+            Outcome.failed(
+                event,
+                "input",
+                "the event's inputs do not fit model "
+                    + model
+                    + " version "
+                    + version
+                    + ": "
+                    + e
+                    + " (`igstream inspect-model` shows the inputs it takes)");
       }
     }
     List<Slot> results = explainIsolating(requests);
@@ -237,14 +256,33 @@ public final class ModelExplainer implements AutoCloseable {
       int i = valid.get(j);
       PredictionEvent event = events.get(i);
       Slot slot = results.get(j);
+      String failure = slot.failure() != null ? slot.failure() : nonFinite(slot.result());
       outcomes[i] =
-          slot.failure() != null
-              ? Outcome.failed(event, "explain", slot.failure())
+          failure != null
+              ? Outcome.failed(event, "explain", failure)
               : new Outcome.Explained(
                   event.eventId(),
                   Records.attribution(event, output, slot.result(), presentation, topFeatures));
     }
     return List.of(outcomes);
+  }
+
+  /** Why attributions cannot be trusted when the model produced NaN or infinity on the path. */
+  private String nonFinite(List<Attribution> attributions) {
+    for (Attribution a : attributions) {
+      if (!a.isFinite()) {
+        return "model "
+            + model
+            + " version "
+            + version
+            + " produced non-finite values between the baseline and the input (F(x)="
+            + a.outputAtInput()
+            + ", F(b)="
+            + a.outputAtBaseline()
+            + "); check the baseline and the input (e.g. a log or a division at 0)";
+      }
+    }
+    return null;
   }
 
   /** The attributions of one request, or why the model failed on it. */
@@ -291,6 +329,7 @@ public final class ModelExplainer implements AutoCloseable {
     if (requested != null && !requested.isNull()) {
       try {
         target = TargetSpec.parse(requested.asText());
+        Targets.validate(kind, tfModel.outputSize(), target);
       } catch (IllegalArgumentException e) {
         throw new EventException("schema", e.getMessage());
       }

@@ -3,10 +3,8 @@ package io.igstream.registry;
 import io.igstream.tf.AttributionPoint;
 import io.igstream.tf.ExplainedModelSpec;
 import io.igstream.tf.ModelLoadException;
-import io.igstream.tf.SavedModel;
 import io.igstream.tf.SignatureSpec;
 import io.igstream.tf.TensorSpec;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,12 +16,6 @@ public final class ModelSpecs {
   private ModelSpecs() {}
 
   /** The spec a config asks for, with defaults taken from the model's signature. */
-  public static ExplainedModelSpec resolve(Path directory, ModelConfig config) {
-    try (SavedModel saved = SavedModel.load(directory)) {
-      return resolve(saved.signature(config.signatureOrDefault()), config);
-    }
-  }
-
   public static ExplainedModelSpec resolve(SignatureSpec serving, ModelConfig config) {
     String output = config.output();
     if (output == null) {

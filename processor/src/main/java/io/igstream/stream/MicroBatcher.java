@@ -31,6 +31,10 @@ import org.slf4j.LoggerFactory;
 final class MicroBatcher implements Processor<String, String, String, String> {
 
   static final String STORE = "igstream-batch-buffer";
+
+  /** Records above this (JSON is ASCII here) are dead-lettered: 7 MiB under the 8 MiB limit. */
+  static final int MAX_RECORD_CHARS = 7 * 1024 * 1024;
+
   static final String TO_ATTRIBUTIONS = "to-attributions";
   static final String TO_DEAD_LETTERS = "batcher-dead-letters";
 
@@ -164,10 +168,25 @@ final class MicroBatcher implements Processor<String, String, String, String> {
     for (int i = 0; i < parsed.size(); i++) {
       Outcome outcome = outcomes.get(i);
       Envelope envelope = parsed.get(i);
-      if (outcome instanceof Outcome.Explained explained) {
+      String record = outcome instanceof Outcome.Explained explained ? toJson(explained) : null;
+      if (record != null && record.length() > MAX_RECORD_CHARS) {
+        // The broker would refuse it and the batch would replay forever: one event's problem.
+        deadLetter(
+            envelope,
+            "explain",
+            "the attribution record is "
+                + record.length()
+                + " bytes, over the "
+                + MAX_RECORD_CHARS
+                + "-byte limit (model "
+                + envelope.model()
+                + " version "
+                + envelope.version()
+                + "); ask for fewer targets than top-K, or attribute a smaller input");
+      } else if (record != null) {
         metrics.explained();
         context.forward(
-            new Record<>(envelope.eventId(), toJson(explained), context.currentSystemTimeMs()),
+            new Record<>(envelope.eventId(), record, context.currentSystemTimeMs()),
             TO_ATTRIBUTIONS);
       } else {
         Outcome.Failed failed = (Outcome.Failed) outcome;

@@ -22,9 +22,20 @@ public final class ModelLoader {
   /** Loads and checks a model; the probe runs around {@code probeInstance}, or zeros if null. */
   public TfModel load(
       Path directory, ExplainedModelSpec spec, Map<String, DenseArray> probeInstance) {
+    return loadResolving(directory, saved -> spec, probeInstance);
+  }
+
+  /**
+   * Loads and checks a model whose spec depends on what the SavedModel offers (defaults taken from
+   * its signature), reading the directory once.
+   */
+  public TfModel loadResolving(
+      Path directory,
+      java.util.function.Function<SavedModel, ExplainedModelSpec> specOf,
+      Map<String, DenseArray> probeInstance) {
     SavedModel saved = SavedModel.load(directory);
     try {
-      TfModel model = TfModel.open(saved, spec, registry);
+      TfModel model = TfModel.open(saved, specOf.apply(saved), registry);
       Map<String, DenseArray> instance =
           probeInstance != null ? probeInstance : zeros(model.servingSignature());
       GradientProbe.Verdict verdict;

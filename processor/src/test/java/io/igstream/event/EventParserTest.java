@@ -48,6 +48,44 @@ class EventParserTest {
   }
 
   @Test
+  void aSmallDocumentClaimingAHugeArrayIsRefusedBeforeAnythingIsAllocated() {
+    // The first elements claim 1400 x 1400 x 1400 numbers; the document holds about 4,000.
+    StringBuilder inner = new StringBuilder("[");
+    for (int i = 0; i < 1400; i++) {
+      inner.append(i == 0 ? "" : ",").append('0');
+    }
+    inner.append(']');
+    StringBuilder middle = new StringBuilder("[").append(inner);
+    for (int i = 1; i < 1400; i++) {
+      middle.append(",0");
+    }
+    middle.append(']');
+    StringBuilder outer = new StringBuilder("[").append(middle);
+    for (int i = 1; i < 1400; i++) {
+      outer.append(",0");
+    }
+    outer.append(']');
+    String event =
+        "{\"event_id\":\"big\",\"model\":\"m\",\"version\":\"1\",\"inputs\":{\"x\":" + outer + "}}";
+    assertThatThrownBy(() -> parser.parse(event))
+        .isInstanceOf(EventException.class)
+        .hasMessageContaining("ragged array at $[0][1]");
+  }
+
+  @Test
+  void inputsOverTheSizeLimitAreRefused() {
+    StringBuilder rows = new StringBuilder("[");
+    String row = "[" + "0,".repeat(2047) + "0]";
+    for (int i = 0; i < 2049; i++) {
+      rows.append(i == 0 ? "" : ",").append(row);
+    }
+    rows.append(']');
+    String event =
+        "{\"event_id\":\"huge\",\"model\":\"m\",\"version\":\"1\",\"inputs\":{\"x\":" + rows + "}}";
+    assertThatThrownBy(() -> parser.parse(event)).hasMessageContaining("over the limit");
+  }
+
+  @Test
   void findsTheIdOfAnEventItCannotParse() {
     assertThat(parser.bestEffortId("{\"event_id\":\"x1\",\"inputs\":5}")).isEqualTo("x1");
     assertThat(parser.bestEffortId("{garbage")).isNull();

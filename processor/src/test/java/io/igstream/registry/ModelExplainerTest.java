@@ -166,6 +166,31 @@ class ModelExplainerTest {
   }
 
   @Test
+  void oneImpossibleTargetOrNonFiniteOutputFailsThatEventAloneWithTheReason() throws IOException {
+    try (ModelExplainer explainer =
+        ModelExplainer.load(
+            "square", "1", model("square"), config("{\"output\":\"output\"}"), LOADER)) {
+      List<Outcome> outcomes =
+          explainer.explain(
+              List.of(
+                  parser.parse(
+                      "{\"event_id\":\"ok\",\"model\":\"square\",\"version\":\"1\",\"inputs\":{\"x\":[3,3]}}"),
+                  parser.parse(
+                      "{\"event_id\":\"t\",\"model\":\"square\",\"version\":\"1\",\"target\":5,\"inputs\":{\"x\":[3,3]}}"),
+                  // (2 x1 + x2)^2 overflows float32 here: F(x) is infinite.
+                  parser.parse(
+                      "{\"event_id\":\"inf\",\"model\":\"square\",\"version\":\"1\",\"inputs\":{\"x\":[1e20,0]}}")));
+      assertThat(outcomes.get(0)).isInstanceOf(Outcome.Explained.class);
+      Outcome.Failed target = (Outcome.Failed) outcomes.get(1);
+      assertThat(target.stage()).isEqualTo("schema");
+      assertThat(target.reason()).contains("target 5 is out of range");
+      Outcome.Failed overflow = (Outcome.Failed) outcomes.get(2);
+      assertThat(overflow.stage()).isEqualTo("explain");
+      assertThat(overflow.reason()).contains("non-finite").contains("model square version 1");
+    }
+  }
+
+  @Test
   void namedFeaturesMustAllBeThereAndKnown() throws IOException {
     try (ModelExplainer explainer =
         ModelExplainer.load(
