@@ -144,7 +144,20 @@ public final class DemoCommand implements Callable<Integer> {
       RunCommand.Running running)
       throws InterruptedException {
     AtomicBoolean stop = new AtomicBoolean();
-    Thread interrupt = new Thread(() -> stop.set(true));
+    AtomicBoolean interrupted = new AtomicBoolean();
+    java.util.concurrent.CountDownLatch reported = new java.util.concurrent.CountDownLatch(1);
+    // Ctrl-C: stop at once and give the totals a moment to print before the JVM halts.
+    Thread interrupt =
+        new Thread(
+            () -> {
+              interrupted.set(true);
+              stop.set(true);
+              try {
+                reported.await(10, java.util.concurrent.TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            });
     Runtime.getRuntime().addShutdownHook(interrupt);
     Set<String> produced = java.util.concurrent.ConcurrentHashMap.newKeySet();
     // Dead letters of unreadable events carry no id: they are matched back by their payload.
@@ -157,6 +170,8 @@ public final class DemoCommand implements Callable<Integer> {
         new Thread(
             () -> produce(config, servers, samples, produced, idByPayload, sent, stop, started),
             "demo-producer");
+    // Daemon, and joined with a bound: after Ctrl-C the broker may already be going away.
+    producer.setDaemon(true);
     producer.start();
     long lastReport = System.nanoTime();
     long lastOutput = started;
@@ -187,6 +202,9 @@ public final class DemoCommand implements Callable<Integer> {
               deadLettered.size());
         }
         out.flush();
+        if (interrupted.get()) {
+          break;
+        }
         boolean producing = producer.isAlive();
         if (!producing) {
           Set<String> accounted = new HashSet<>(explained);
@@ -201,7 +219,7 @@ public final class DemoCommand implements Callable<Integer> {
       }
     } finally {
       stop.set(true);
-      producer.join();
+      producer.join(interrupted.get() ? 2_000 : 120_000);
       try {
         Runtime.getRuntime().removeShutdownHook(interrupt);
       } catch (IllegalStateException shuttingDown) {
@@ -221,7 +239,12 @@ public final class DemoCommand implements Callable<Integer> {
         explained.size(),
         explained.size() / seconds);
     out.printf(Locale.ROOT, "  dead-lettered  %d%n", deadLettered.size());
-    out.printf(Locale.ROOT, "  unaccounted    %d%n", unaccounted.size());
+    if (interrupted.get()) {
+      // Stopped early: what has not come back yet is in flight, not lost.
+      out.printf(Locale.ROOT, "  in flight      %d (stopped early)%n", unaccounted.size());
+    } else {
+      out.printf(Locale.ROOT, "  unaccounted    %d%n", unaccounted.size());
+    }
     out.printf(
         Locale.ROOT,
         "  batches        %d (mean size %.1f)%n",
@@ -232,7 +255,8 @@ public final class DemoCommand implements Callable<Integer> {
             ? 0
             : running.registry.find("igstream.batch.size").summary().mean());
     out.flush();
-    return unaccounted.isEmpty() ? 0 : 1;
+    reported.countDown();
+    return unaccounted.isEmpty() || interrupted.get() ? 0 : 1;
   }
 
   private void produce(
