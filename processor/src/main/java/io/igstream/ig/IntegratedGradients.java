@@ -34,6 +34,14 @@ public final class IntegratedGradients {
     return options;
   }
 
+  // Gauss-Legendre nodes cost a Newton solve per call; an engine reuses them for every batch.
+  private final Map<Integer, Quadrature> quadratures =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private Quadrature quadrature(int steps) {
+    return quadratures.computeIfAbsent(steps, options.rule()::points);
+  }
+
   /** Explains each request; the result at index i holds one attribution per target of request i. */
   public List<List<Attribution>> explain(List<ExplainRequest> requests) {
     // Inputs and baselines go through one forward run: on small models a run's fixed cost is
@@ -65,7 +73,7 @@ public final class IntegratedGradients {
     List<Job> pending = jobs;
     int steps = options.steps();
     while (true) {
-      integrate(pending, options.rule().points(steps));
+      integrate(pending, quadrature(steps));
       for (Job job : pending) {
         job.finish(steps);
       }
