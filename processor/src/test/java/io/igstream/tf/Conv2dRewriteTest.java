@@ -1,5 +1,7 @@
 package io.igstream.tf;
 
+import static io.igstream.testing.FloatVectors.dot;
+import static io.igstream.testing.FloatVectors.shift;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -244,23 +246,6 @@ class Conv2dRewriteTest {
       values[i] = (float) random.nextGaussian();
     }
     return values;
-  }
-
-  private static float[] shift(float[] base, float[] direction, float h) {
-    float[] moved = base.clone();
-    for (int i = 0; i < moved.length; i++) {
-      moved[i] += h * direction[i];
-    }
-    return moved;
-  }
-
-  private static double dot(float[] a, float[] b) {
-    assertThat(a).hasSameSizeAs(b);
-    double sum = 0;
-    for (int i = 0; i < a.length; i++) {
-      sum += (double) a[i] * b[i];
-    }
-    return sum;
   }
 
   private static AttrValue ints(long[] values) {

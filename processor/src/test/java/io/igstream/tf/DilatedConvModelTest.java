@@ -1,5 +1,8 @@
 package io.igstream.tf;
 
+import static io.igstream.testing.FloatVectors.dot;
+import static io.igstream.testing.FloatVectors.gaussian;
+import static io.igstream.testing.FloatVectors.shift;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -209,30 +212,5 @@ class DilatedConvModelTest {
       values[i] = (float) array.values()[i];
     }
     return values;
-  }
-
-  private static float[] gaussian(Random random, int size) {
-    float[] values = new float[size];
-    for (int i = 0; i < size; i++) {
-      values[i] = (float) random.nextGaussian();
-    }
-    return values;
-  }
-
-  private static float[] shift(float[] base, float[] direction, float h) {
-    float[] moved = base.clone();
-    for (int i = 0; i < moved.length; i++) {
-      moved[i] += h * direction[i];
-    }
-    return moved;
-  }
-
-  private static double dot(float[] a, float[] b) {
-    assertThat(a).hasSameSizeAs(b);
-    double sum = 0;
-    for (int i = 0; i < a.length; i++) {
-      sum += (double) a[i] * b[i];
-    }
-    return sum;
   }
 }
