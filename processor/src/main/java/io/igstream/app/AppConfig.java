@@ -1,6 +1,7 @@
 package io.igstream.app;
 
 import io.igstream.stream.StreamSettings;
+import io.igstream.stream.SummarySettings;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -23,6 +24,7 @@ import java.util.TreeMap;
 public record AppConfig(
     Path modelRoot,
     StreamSettings stream,
+    SummarySettings summaries,
     int modelCacheSize,
     int httpPort,
     boolean createTopics,
@@ -46,6 +48,13 @@ public record AppConfig(
           Map.entry("igstream.batch.shards", "4"),
           Map.entry("igstream.sampling.default", "1.0"),
           Map.entry("igstream.http.port", "8080"),
+          Map.entry("igstream.summaries.enabled", "true"),
+          Map.entry("igstream.topics.summaries", SummarySettings.DEFAULT_SUMMARIES),
+          Map.entry("igstream.topics.alerts", SummarySettings.DEFAULT_ALERTS),
+          Map.entry("igstream.topics.summary-partials", SummarySettings.DEFAULT_PARTIALS),
+          Map.entry("igstream.summaries.window-ms", "3600000"),
+          Map.entry("igstream.summaries.grace-ms", "300000"),
+          Map.entry("igstream.summaries.merge-wait-ms", "60000"),
           Map.entry("kafka.bootstrap.servers", "localhost:9092"),
           Map.entry("kafka.application.id", "igstream"));
 
@@ -124,9 +133,19 @@ public record AppConfig(
             integer(values, "igstream.batch.shards"),
             number("igstream.sampling.default", values.get("igstream.sampling.default")),
             sampling);
+    SummarySettings summaries =
+        new SummarySettings(
+            Boolean.parseBoolean(values.get("igstream.summaries.enabled")),
+            values.get("igstream.topics.summaries"),
+            values.get("igstream.topics.alerts"),
+            values.get("igstream.topics.summary-partials"),
+            Duration.ofMillis(longValue(values, "igstream.summaries.window-ms")),
+            Duration.ofMillis(longValue(values, "igstream.summaries.grace-ms")),
+            Duration.ofMillis(longValue(values, "igstream.summaries.merge-wait-ms")));
     return new AppConfig(
         Path.of(values.get("igstream.model.root")),
         stream,
+        summaries,
         integer(values, "igstream.models.cache-size"),
         integer(values, "igstream.http.port"),
         Boolean.parseBoolean(values.get("igstream.topics.create")),
@@ -144,12 +163,35 @@ public record AppConfig(
     }
   }
 
+  private static long longValue(Map<String, String> values, String key) {
+    try {
+      return Long.parseLong(values.get(key));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          key + " must be an integer, got '" + values.get(key) + "'", e);
+    }
+  }
+
   private static double number(String key, String value) {
     try {
       return Double.parseDouble(value);
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(key + " must be a number, got '" + value + "'", e);
     }
+  }
+
+  /** A copy with other summary settings (the demo uses short windows). */
+  public AppConfig withSummaries(SummarySettings other) {
+    return new AppConfig(
+        modelRoot,
+        stream,
+        other,
+        modelCacheSize,
+        httpPort,
+        createTopics,
+        topicPartitions,
+        replicationFactor,
+        kafka);
   }
 
   /** A copy pointing at other brokers and a given model root (the demo and tests use it). */
@@ -160,6 +202,7 @@ public record AppConfig(
     return new AppConfig(
         models,
         stream,
+        summaries,
         modelCacheSize,
         httpPort,
         createTopics,

@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
         "Explains production predictions as they happen with Integrated Gradients, on a Kafka stream.",
     subcommands = {
       ExplainCommand.class,
+      BaselineCommand.class,
       InspectModelCommand.class,
       RunCommand.class,
       DemoCommand.class,

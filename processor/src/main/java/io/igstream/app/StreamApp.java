@@ -1,6 +1,8 @@
 package io.igstream.app;
 
 import io.igstream.event.BatchExplainer;
+import io.igstream.registry.BaselineFiles;
+import io.igstream.stream.DriftMetrics;
 import io.igstream.stream.ExplanationTopology;
 import io.igstream.stream.StreamMetrics;
 import java.time.Duration;
@@ -14,6 +16,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -40,7 +43,14 @@ public final class StreamApp implements AutoCloseable {
     this.config = config;
     this.streams =
         new KafkaStreams(
-            ExplanationTopology.build(config.stream(), explainer, metrics), properties(config));
+            ExplanationTopology.build(
+                config.stream(),
+                config.summaries(),
+                explainer,
+                new ModelRootReferences(new BaselineFiles(config.modelRoot())),
+                metrics,
+                new DriftMetrics(metrics.registry())),
+            properties(config));
     // A failure that escapes a batch (a bug, not bad data) restarts the thread; the transaction
     // aborts, so nothing is lost or duplicated.
     streams.setUncaughtExceptionHandler(
@@ -103,12 +113,21 @@ public final class StreamApp implements AutoCloseable {
     try (Admin client = Admin.create(admin)) {
       Set<String> existing = client.listTopics().names().get();
       List<NewTopic> missing = new ArrayList<>();
-      for (String topic :
-          List.of(
-              config.stream().inputTopic(),
-              config.stream().batchTopic(),
-              config.stream().attributionsTopic(),
-              config.stream().deadLetterTopic())) {
+      List<String> topics =
+          new ArrayList<>(
+              List.of(
+                  config.stream().inputTopic(),
+                  config.stream().batchTopic(),
+                  config.stream().attributionsTopic(),
+                  config.stream().deadLetterTopic()));
+      if (config.summaries().enabled()) {
+        topics.addAll(
+            List.of(
+                config.summaries().partialsTopic(),
+                config.summaries().summariesTopic(),
+                config.summaries().alertsTopic()));
+      }
+      for (String topic : topics) {
         if (!existing.contains(topic)) {
           missing.add(
               new NewTopic(
@@ -116,7 +135,11 @@ public final class StreamApp implements AutoCloseable {
                   java.util.Optional.of(config.topicPartitions()),
                   config.replicationFactor() < 0
                       ? java.util.Optional.empty()
-                      : java.util.Optional.of(config.replicationFactor())));
+                      : java.util.Optional.of(config.replicationFactor()))
+                  // The producer sends records up to this size; the topic must accept them.
+                  .configs(
+                      java.util.Map.of(
+                          TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(MAX_RECORD_BYTES))));
         }
       }
       if (!missing.isEmpty()) {

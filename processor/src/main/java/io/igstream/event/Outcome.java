@@ -1,6 +1,7 @@
 package io.igstream.event;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.igstream.drift.Observation;
 
 /** What became of one event: an attribution record, or a failure with its stage and reason. */
 public sealed interface Outcome {
@@ -8,8 +9,16 @@ public sealed interface Outcome {
   /** The event id, when one could be read. */
   String eventId();
 
-  /** An attribution record ready to be written. */
-  record Explained(String eventId, ObjectNode record) implements Outcome {}
+  /**
+   * An attribution record ready to be written, and what the drift summaries keep of it (null
+   * where no summary applies).
+   */
+  record Explained(String eventId, ObjectNode record, Observation observation) implements Outcome {
+
+    public Explained(String eventId, ObjectNode record) {
+      this(eventId, record, null);
+    }
+  }
 
   /** The event could not be explained. */
   record Failed(String eventId, String model, String version, String stage, String reason)

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.igstream.drift.DriftPolicy;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -32,7 +33,8 @@ public record ModelConfig(
     @JsonProperty("max_steps") Integer maxSteps,
     @JsonProperty("max_rows_per_run") Integer maxRowsPerRun,
     @JsonProperty("top_features") Integer topFeatures,
-    @JsonProperty("gradient_signature") String gradientSignature) {
+    @JsonProperty("gradient_signature") String gradientSignature,
+    @JsonProperty("drift") DriftPolicy.Overrides drift) {
 
   /** The file name the model repository looks for in {@code <root>/<model>/}. */
   public static final String FILE_NAME = "igstream-model.json";
@@ -61,7 +63,7 @@ public record ModelConfig(
   public static ModelConfig defaults() {
     return new ModelConfig(
         null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-        null, null);
+        null, null, null);
   }
 
   /** The mapper configuration files are read with: unknown fields are errors, not typos ignored. */

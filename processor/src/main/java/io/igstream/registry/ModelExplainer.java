@@ -3,6 +3,7 @@ package io.igstream.registry;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.igstream.event.EventException;
 import io.igstream.event.JsonArrays;
+import io.igstream.event.Observations;
 import io.igstream.event.Outcome;
 import io.igstream.event.PredictionEvent;
 import io.igstream.event.Records;
@@ -50,6 +51,7 @@ public final class ModelExplainer implements AutoCloseable {
   private final int topFeatures;
   private final String output;
   private final OutputKind kind;
+  private final ExplainerIdentity identity;
 
   private ModelExplainer(
       String model,
@@ -62,7 +64,8 @@ public final class ModelExplainer implements AutoCloseable {
       Map<String, Records.InputPresentation> presentation,
       int topFeatures,
       String output,
-      OutputKind kind) {
+      OutputKind kind,
+      ExplainerIdentity identity) {
     this.model = model;
     this.version = version;
     this.tfModel = tfModel;
@@ -74,6 +77,7 @@ public final class ModelExplainer implements AutoCloseable {
     this.topFeatures = topFeatures;
     this.output = output;
     this.kind = kind;
+    this.identity = identity;
   }
 
   /**
@@ -139,7 +143,8 @@ public final class ModelExplainer implements AutoCloseable {
           presentation,
           config.topFeatures() == null ? 5 : config.topFeatures(),
           spec.output(),
-          kind);
+          kind,
+          ExplainerIdentity.of(config, spec.output(), kind, engine.options()));
     } catch (RuntimeException e) {
       tf.close();
       throw e instanceof ModelLoadException
@@ -225,6 +230,11 @@ public final class ModelExplainer implements AutoCloseable {
     return engine.options();
   }
 
+  /** The explainer configuration and its hash, recorded in baselines and summaries. */
+  public ExplainerIdentity identity() {
+    return identity;
+  }
+
   /** Explains events of this model version; one outcome per event, in order. */
   public List<Outcome> explain(List<PredictionEvent> events) {
     Outcome[] outcomes = new Outcome[events.size()];
@@ -262,7 +272,12 @@ public final class ModelExplainer implements AutoCloseable {
               ? Outcome.failed(event, "explain", failure)
               : new Outcome.Explained(
                   event.eventId(),
-                  Records.attribution(event, output, slot.result(), presentation, topFeatures));
+                  Records.attribution(event, output, slot.result(), presentation, topFeatures),
+                  Observations.of(
+                      requests.get(j).inputs(),
+                      slot.result().get(0),
+                      presentation,
+                      identity.hash()));
     }
     return List.of(outcomes);
   }

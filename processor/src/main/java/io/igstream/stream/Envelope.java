@@ -7,7 +7,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * An event on its way to a micro-batch: the original payload, where it was consumed (for dead
- * letters after repartitioning) and when it was buffered (for the maximum wait after a restart).
+ * letters after repartitioning), when it was buffered (for the maximum wait after a restart) and
+ * the record's timestamp (the event time of summaries when the event carries none).
  */
 record Envelope(
     String payload,
@@ -17,7 +18,8 @@ record Envelope(
     String topic,
     int partition,
     long offset,
-    long bufferedAtMs) {
+    long bufferedAtMs,
+    long timestampMs) {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -31,11 +33,12 @@ record Envelope(
     node.put("partition", partition);
     node.put("offset", offset);
     node.put("buffered_at_ms", bufferedAtMs);
+    node.put("timestamp_ms", timestampMs);
     return node.toString();
   }
 
   Envelope bufferedAt(long ms) {
-    return new Envelope(payload, eventId, model, version, topic, partition, offset, ms);
+    return new Envelope(payload, eventId, model, version, topic, partition, offset, ms, timestampMs);
   }
 
   static Envelope fromJson(String text) {
@@ -49,7 +52,11 @@ record Envelope(
           node.get("topic").asText(),
           node.get("partition").asInt(),
           node.get("offset").asLong(),
-          node.get("buffered_at_ms").asLong());
+          node.get("buffered_at_ms").asLong(),
+          // Envelopes buffered before summaries existed have no timestamp: their buffering time.
+          node.has("timestamp_ms")
+              ? node.get("timestamp_ms").asLong()
+              : node.get("buffered_at_ms").asLong());
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("corrupt buffered envelope: " + e.getMessage(), e);
     }

@@ -19,6 +19,26 @@ public final class ExplanationTopology {
 
   public static Topology build(
       StreamSettings settings, BatchExplainer explainer, StreamMetrics metrics) {
+    return build(
+        settings,
+        SummarySettings.disabled(),
+        explainer,
+        SummaryReferences.NONE,
+        metrics,
+        new DriftMetrics(metrics.registry()));
+  }
+
+  /**
+   * The topology with drift/skew summaries when enabled: explained events also feed per-shard
+   * window partials, merged per model version into summaries and alerts.
+   */
+  public static Topology build(
+      StreamSettings settings,
+      SummarySettings summaries,
+      BatchExplainer explainer,
+      SummaryReferences references,
+      StreamMetrics metrics,
+      DriftMetrics driftMetrics) {
     EventParser parser = new EventParser(new ObjectMapper());
     Topology topology = new Topology();
     var strings = Serdes.String();
@@ -45,7 +65,7 @@ public final class ExplanationTopology {
         "batches", strings.deserializer(), strings.deserializer(), settings.batchTopic());
     topology.addProcessor(
         "micro-batch-and-explain",
-        () -> new MicroBatcher(settings, explainer, parser, metrics),
+        () -> new MicroBatcher(settings, explainer, parser, metrics, summaries.enabled()),
         "batches");
     topology.addStateStore(
         Stores.keyValueStoreBuilder(
@@ -63,6 +83,63 @@ public final class ExplanationTopology {
         strings.serializer(),
         strings.serializer(),
         "micro-batch-and-explain");
+    if (summaries.enabled()) {
+      addSummaries(topology, summaries, references, driftMetrics);
+    }
     return topology;
+  }
+
+  private static void addSummaries(
+      Topology topology,
+      SummarySettings summaries,
+      SummaryReferences references,
+      DriftMetrics driftMetrics) {
+    var strings = Serdes.String();
+    topology.addProcessor(
+        MicroBatcher.TO_WINDOW_PARTIALS,
+        () -> new WindowPartials(summaries, references, driftMetrics),
+        "micro-batch-and-explain");
+    topology.addStateStore(
+        Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(WindowPartials.STORE),
+                Serdes.String(),
+                Serdes.ByteArray())
+            .withCachingEnabled(),
+        MicroBatcher.TO_WINDOW_PARTIALS);
+    topology.addSink(
+        WindowPartials.TO_PARTIALS,
+        summaries.partialsTopic(),
+        strings.serializer(),
+        strings.serializer(),
+        MicroBatcher.TO_WINDOW_PARTIALS);
+
+    topology.addSource(
+        "summary-partials",
+        strings.deserializer(),
+        strings.deserializer(),
+        summaries.partialsTopic());
+    topology.addProcessor(
+        "merge-summaries",
+        () -> new SummaryMerger(summaries, references, driftMetrics),
+        "summary-partials");
+    topology.addStateStore(
+        Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(SummaryMerger.STORE),
+                Serdes.String(),
+                Serdes.ByteArray())
+            .withCachingEnabled(),
+        "merge-summaries");
+    topology.addSink(
+        SummaryMerger.TO_SUMMARIES,
+        summaries.summariesTopic(),
+        strings.serializer(),
+        strings.serializer(),
+        "merge-summaries");
+    topology.addSink(
+        SummaryMerger.TO_ALERTS,
+        summaries.alertsTopic(),
+        strings.serializer(),
+        strings.serializer(),
+        "merge-summaries");
   }
 }

@@ -1,6 +1,8 @@
 package io.igstream.stream;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.igstream.drift.Observation;
+import io.igstream.drift.ObservationCodec;
 import io.igstream.event.BatchExplainer;
 import io.igstream.event.EventException;
 import io.igstream.event.EventParser;
@@ -37,6 +39,7 @@ final class MicroBatcher implements Processor<String, String, String, String> {
 
   static final String TO_ATTRIBUTIONS = "to-attributions";
   static final String TO_DEAD_LETTERS = "batcher-dead-letters";
+  static final String TO_WINDOW_PARTIALS = "to-window-partials";
 
   private static final Logger LOG = LoggerFactory.getLogger(MicroBatcher.class);
   private static final char SEPARATOR = '\u0001';
@@ -45,6 +48,8 @@ final class MicroBatcher implements Processor<String, String, String, String> {
   private final BatchExplainer explainer;
   private final EventParser parser;
   private final StreamMetrics metrics;
+  private final boolean summaries;
+  private final ObservationCodec codec = new ObservationCodec();
   private final ObjectMapper json = new ObjectMapper();
   private final Map<String, GroupState> groups = new HashMap<>();
   private ProcessorContext<String, String> context;
@@ -54,11 +59,13 @@ final class MicroBatcher implements Processor<String, String, String, String> {
       StreamSettings settings,
       BatchExplainer explainer,
       EventParser parser,
-      StreamMetrics metrics) {
+      StreamMetrics metrics,
+      boolean summaries) {
     this.settings = settings;
     this.explainer = explainer;
     this.parser = parser;
     this.metrics = metrics;
+    this.summaries = summaries;
   }
 
   /** What the processor remembers of a group between records: size and oldest buffering time. */
@@ -165,6 +172,7 @@ final class MicroBatcher implements Processor<String, String, String, String> {
       }
     }
     metrics.batch(events.size(), System.nanoTime() - started);
+    List<ObservationCodec.Timed> observed = new ArrayList<>();
     for (int i = 0; i < parsed.size(); i++) {
       Outcome outcome = outcomes.get(i);
       Envelope envelope = parsed.get(i);
@@ -185,6 +193,12 @@ final class MicroBatcher implements Processor<String, String, String, String> {
                 + "); ask for fewer targets than top-K, or attribute a smaller input");
       } else if (record != null) {
         metrics.explained();
+        Observation observation = ((Outcome.Explained) outcome).observation();
+        if (summaries && observation != null) {
+          observed.add(
+              new ObservationCodec.Timed(
+                  EventTimes.of(events.get(i).eventTime(), envelope.timestampMs()), observation));
+        }
         context.forward(
             new Record<>(envelope.eventId(), record, context.currentSystemTimeMs()),
             TO_ATTRIBUTIONS);
@@ -192,6 +206,12 @@ final class MicroBatcher implements Processor<String, String, String, String> {
         Outcome.Failed failed = (Outcome.Failed) outcome;
         deadLetter(envelope, failed.stage(), failed.reason());
       }
+    }
+    if (!observed.isEmpty()) {
+      // One record per batch: the summaries update their window state once, not per event.
+      context.forward(
+          new Record<>(group, codec.write(observed), context.currentSystemTimeMs()),
+          TO_WINDOW_PARTIALS);
     }
     for (KeyValue<String, Envelope> entry : entries) {
       buffer.delete(entry.key);

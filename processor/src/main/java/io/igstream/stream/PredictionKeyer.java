@@ -84,7 +84,8 @@ final class PredictionKeyer implements Processor<String, String, String, String>
             source.topic(),
             source.partition(),
             source.offset(),
-            0);
+            0,
+            record.timestamp());
     context.forward(
         new Record<>(
             groupKey(event.model(), event.version(), shard), envelope.toJson(), record.timestamp()),

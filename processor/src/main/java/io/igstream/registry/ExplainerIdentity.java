@@ -1,0 +1,50 @@
+package io.igstream.registry;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.igstream.ig.IgOptions;
+import io.igstream.ig.OutputKind;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * Everything that changes what an attribution means (rule, steps, baselines, output, target,
+ * smoothing...) and a hash of it: a baseline is only a skew reference for attributions made with
+ * the same hash.
+ */
+public record ExplainerIdentity(ObjectNode config, String hash) {
+
+  private static final ObjectMapper CANONICAL =
+      new ObjectMapper().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+
+  static ExplainerIdentity of(ModelConfig config, String output, OutputKind kind, IgOptions options) {
+    ObjectNode node = CANONICAL.createObjectNode();
+    node.put("signature", config.signatureOrDefault());
+    node.put("output", output);
+    node.put("output_kind", kind.name().toLowerCase(java.util.Locale.ROOT));
+    node.put("method", options.rule().externalName());
+    node.put("steps", options.steps());
+    node.put("multiply_by_inputs", options.multiplyByInputs());
+    node.put("target", config.target() == null ? "predicted" : config.target());
+    node.put("baseline", config.baseline() == null ? 0.0 : config.baseline());
+    node.set("baselines", CANONICAL.valueToTree(config.baselines()));
+    node.set("baseline_sample", CANONICAL.valueToTree(config.baselineSample()));
+    node.set("smoothing", CANONICAL.valueToTree(config.smoothing()));
+    node.set("inputs", CANONICAL.valueToTree(config.inputs()));
+    if (options.errorTarget() != null) {
+      node.put("error_target", options.errorTarget());
+    }
+    try {
+      // Sorted keys at every level, so that the hash does not depend on the config file's order.
+      Object sorted = CANONICAL.treeToValue(node, Object.class);
+      byte[] canonical = CANONICAL.writeValueAsString(sorted).getBytes(StandardCharsets.UTF_8);
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical);
+      return new ExplainerIdentity(node, HexFormat.of().formatHex(digest, 0, 8));
+    } catch (NoSuchAlgorithmException | com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,224 @@
+package io.igstream.stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.igstream.drift.AlertTracker;
+import io.igstream.drift.Baseline;
+import io.igstream.drift.DriftPolicy;
+import io.igstream.drift.WindowState;
+import io.igstream.drift.WindowSummarizer;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Second summary stage, keyed by model version: merges the shards' partial windows, and when every
+ * active shard has passed a window (or the merge wait has run out) writes one final summary for it
+ * to the summaries topic, compared with the baseline (skew) and the previous window (drift), and
+ * the alerts that the consecutive-window and cooldown rules let through. Partials arriving after
+ * their window was summarised are counted as late in the next summary.
+ */
+final class SummaryMerger implements Processor<String, String, String, String> {
+
+  static final String STORE = "igstream-summary-windows";
+  static final String TO_SUMMARIES = "to-summaries";
+  static final String TO_ALERTS = "to-alerts";
+
+  private static final Logger LOG = LoggerFactory.getLogger(SummaryMerger.class);
+
+  private final SummarySettings settings;
+  private final SummaryReferences references;
+  private final DriftMetrics metrics;
+  private final ObjectMapper json = new ObjectMapper();
+  private ProcessorContext<String, String> context;
+  private KeyValueStore<String, byte[]> store;
+
+  SummaryMerger(SummarySettings settings, SummaryReferences references, DriftMetrics metrics) {
+    this.settings = settings;
+    this.references = references;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public void init(ProcessorContext<String, String> context) {
+    this.context = context;
+    this.store = context.getStateStore(STORE);
+    long interval = Math.max(100, Math.min(1000, settings.mergeWait().toMillis() / 4));
+    context.schedule(Duration.ofMillis(interval), PunctuationType.WALL_CLOCK_TIME, this::onWallClock);
+  }
+
+  @Override
+  public void process(Record<String, String> record) {
+    String key = record.key();
+    long wallNow = context.currentSystemTimeMs();
+    JsonNode partial;
+    try {
+      partial = json.readTree(record.value());
+    } catch (IOException e) {
+      LOG.error("unreadable summary partial key={} skipped: {}", key, e.getMessage());
+      return;
+    }
+    MergerState state = load(key);
+    String shard = partial.get("shard").asText();
+    if (partial.get("retired").asBoolean()) {
+      state.shards.remove(shard);
+    } else {
+      state.shards.merge(
+          shard,
+          new MergerState.Shard(partial.get("watermark").asLong(), wallNow),
+          (a, b) -> new MergerState.Shard(Math.max(a.watermarkMs(), b.watermarkMs()), wallNow));
+    }
+    if (partial.hasNonNull("state")) {
+      WindowState part =
+          WindowState.fromBytes(java.util.Base64.getDecoder().decode(partial.get("state").asText()));
+      long start = partial.get("window_start").asLong();
+      long end = partial.get("window_end").asLong();
+      if (end <= state.summarisedUpToMs) {
+        long late = part.events() + part.lateEvents();
+        state.lateCarried += late;
+        metrics.late("merge", late);
+      } else {
+        MergerState.Open open = state.open.get(start);
+        if (open == null) {
+          state.open.put(start, new MergerState.Open(part, wallNow));
+        } else {
+          open.state().merge(part);
+        }
+      }
+    }
+    finishReady(key, state, wallNow);
+    store.put(key, state.toBytes());
+  }
+
+  private void onWallClock(long wallNow) {
+    List<KeyValue<String, byte[]>> all = new ArrayList<>();
+    try (KeyValueIterator<String, byte[]> it = store.all()) {
+      it.forEachRemaining(all::add);
+    }
+    for (KeyValue<String, byte[]> e : all) {
+      MergerState state = MergerState.fromBytes(e.value);
+      if (finishReady(e.key, state, wallNow)) {
+        store.put(e.key, state.toBytes());
+      }
+    }
+  }
+
+  /** Summarises, in order, every open window that is complete or has waited long enough. */
+  private boolean finishReady(String key, MergerState state, long wallNow) {
+    long lastReady = Long.MIN_VALUE;
+    for (Map.Entry<Long, MergerState.Open> e : state.open.entrySet()) {
+      long end = e.getKey() + settings.window().toMillis();
+      boolean allShardsPast =
+          state.shards.values().stream().allMatch(s -> s.watermarkMs() >= end);
+      boolean waitedEnough =
+          wallNow - e.getValue().firstArrivalWallMs() >= settings.mergeWait().toMillis();
+      if (allShardsPast || waitedEnough) {
+        lastReady = e.getKey();
+      }
+    }
+    if (lastReady == Long.MIN_VALUE) {
+      return false;
+    }
+    String[] parts = key.split("\\|", 2);
+    while (!state.open.isEmpty() && state.open.firstKey() <= lastReady) {
+      Map.Entry<Long, MergerState.Open> first = state.open.pollFirstEntry();
+      summarise(parts[0], parts[1], first.getKey(), first.getValue().state(), state, wallNow);
+    }
+    return true;
+  }
+
+  private void summarise(
+      String model, String version, long start, WindowState window, MergerState state, long wallNow) {
+    long end = start + settings.window().toMillis();
+    WindowSummarizer.WindowKey key = new WindowSummarizer.WindowKey(model, version, start, end);
+    DriftPolicy policy = references.policy(model);
+    WindowSummarizer.Reference skew = skewReference(model, version, window);
+    WindowSummarizer.Reference drift = driftReference(state, window);
+    WindowSummarizer.Result result =
+        WindowSummarizer.summarise(key, window, skew, drift, policy, state.lateCarried);
+    state.lateCarried = 0;
+    AlertTracker tracker = state.tracker;
+    List<ObjectNode> alerts =
+        tracker.observe(key, settings.window().toMillis(), result.crossings(), policy);
+    ObjectNode summary = result.summary();
+    summary.put("summarised_at", Instant.ofEpochMilli(wallNow).toString());
+    summary.put("alerts", alerts.size());
+    context.forward(new Record<>(model + "|" + version, summary.toString(), wallNow), TO_SUMMARIES);
+    for (ObjectNode alert : alerts) {
+      alert.put("raised_at", Instant.ofEpochMilli(wallNow).toString());
+      context.forward(new Record<>(model + "|" + version, alert.toString(), wallNow), TO_ALERTS);
+      LOG.warn(
+          "drift alert model={} version={} objective={} feature={} algorithm={} value={}",
+          model,
+          version,
+          alert.get("objective").asText(),
+          alert.get("feature").asText(),
+          alert.get("algorithm").asText(),
+          alert.get("value").asDouble());
+    }
+    metrics.summarised(model, version, summary, alerts, wallNow - end);
+    state.previous = window;
+    state.previousStartMs = start;
+    state.summarisedUpToMs = end;
+  }
+
+  private WindowSummarizer.Reference skewReference(String model, String version, WindowState w) {
+    Optional<SummaryReferences.Located> found = references.baseline(model, version);
+    ObjectNode describe = json.createObjectNode();
+    if (found.isEmpty()) {
+      describe.put("status", "NO_BASELINE");
+      describe.put(
+          "hint",
+          "no "
+              + Baseline.FILE_NAME
+              + " next to the SavedModel or in the model's folder; make one with `igstream"
+              + " baseline`");
+      return WindowSummarizer.Reference.none(describe);
+    }
+    Baseline baseline = found.get().baseline();
+    boolean mismatch =
+        !w.explainerHashes().isEmpty()
+            && !(w.explainerHashes().size() == 1
+                && w.explainerHashes().first().equals(baseline.explainerHash()));
+    describe.put("status", mismatch ? "BASELINE_MISMATCH" : "OK");
+    describe.put("baseline_id", baseline.id());
+    describe.put("scope", found.get().scope());
+    describe.put("made_with_version", baseline.version());
+    describe.put("sample_size", baseline.state().events());
+    describe.put("explainer_hash", baseline.explainerHash());
+    describe.put("created_at", baseline.createdAt());
+    return new WindowSummarizer.Reference(baseline.state(), mismatch, describe);
+  }
+
+  private WindowSummarizer.Reference driftReference(MergerState state, WindowState current) {
+    ObjectNode describe = json.createObjectNode();
+    if (state.previous == null) {
+      describe.put("status", "NO_BASELINE");
+      return WindowSummarizer.Reference.none(describe);
+    }
+    describe.put("status", "OK");
+    describe.put("start", Instant.ofEpochMilli(state.previousStartMs).toString());
+    describe.put("events", state.previous.events());
+    boolean mismatch = !state.previous.explainerHashes().equals(current.explainerHashes());
+    return new WindowSummarizer.Reference(state.previous, mismatch, describe);
+  }
+
+  private MergerState load(String key) {
+    byte[] bytes = store.get(key);
+    return bytes == null ? new MergerState() : MergerState.fromBytes(bytes);
+  }
+}
