@@ -86,10 +86,14 @@ public final class BaselineCommand implements Callable<Integer> {
     try {
       modelConfig = ConfigOverrides.locate(modelDir, config);
       explainer =
-          ModelExplainer.load(model, version, modelDir, modelConfig, new ModelLoader(new OpRegistry()));
+          ModelExplainer.load(
+              model, version, modelDir, modelConfig, new ModelLoader(new OpRegistry()));
     } catch (ModelLoadException | IllegalArgumentException e) {
       err.println(
-          "igstream baseline: the model at " + modelDir + " cannot be explained: " + e.getMessage());
+          "igstream baseline: the model at "
+              + modelDir
+              + " cannot be explained: "
+              + e.getMessage());
       err.flush();
       return 2;
     }
@@ -123,7 +127,8 @@ public final class BaselineCommand implements Callable<Integer> {
       }
       progress.done();
       if (builder.size() == 0) {
-        err.println("igstream baseline: no row could be explained; first failure: " + first(failures));
+        err.println(
+            "igstream baseline: no row could be explained; first failure: " + first(failures));
         err.flush();
         return 2;
       }

@@ -131,11 +131,11 @@ public final class StreamApp implements AutoCloseable {
         if (!existing.contains(topic)) {
           missing.add(
               new NewTopic(
-                  topic,
-                  java.util.Optional.of(config.topicPartitions()),
-                  config.replicationFactor() < 0
-                      ? java.util.Optional.empty()
-                      : java.util.Optional.of(config.replicationFactor()))
+                      topic,
+                      java.util.Optional.of(config.topicPartitions()),
+                      config.replicationFactor() < 0
+                          ? java.util.Optional.empty()
+                          : java.util.Optional.of(config.replicationFactor()))
                   // The producer sends records up to this size; the topic must accept them.
                   .configs(
                       java.util.Map.of(

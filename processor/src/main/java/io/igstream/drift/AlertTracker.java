@@ -59,7 +59,9 @@ public final class AlertTracker {
     // A condition that did not cross this window starts its streak again; its cooldown stays.
     streaks.replaceAll(
         (id, s) -> crossed.contains(id) ? s : new Streak(0, s.lastWindowEndMs(), s.quietUntilMs()));
-    streaks.entrySet().removeIf(e -> e.getValue().windows() == 0 && e.getValue().quietUntilMs() < key.endMs());
+    streaks
+        .entrySet()
+        .removeIf(e -> e.getValue().windows() == 0 && e.getValue().quietUntilMs() < key.endMs());
     return alerts;
   }
 
@@ -67,7 +69,13 @@ public final class AlertTracker {
     ObjectNode a = JSON.objectNode();
     a.put(
         "alert_id",
-        key.model() + "|" + key.version() + "|" + Instant.ofEpochMilli(key.endMs()) + "|" + c.key());
+        key.model()
+            + "|"
+            + key.version()
+            + "|"
+            + Instant.ofEpochMilli(key.endMs())
+            + "|"
+            + c.key());
     a.put("model", key.model());
     a.put("version", key.version());
     a.putObject("window")

@@ -3,8 +3,8 @@ package io.igstream.drift;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
- * Warning and alert thresholds of one metric; for metrics where lower is worse (NDCG, p-values)
- * the value must fall below them.
+ * Warning and alert thresholds of one metric; for metrics where lower is worse (NDCG, p-values) the
+ * value must fall below them.
  */
 public record Band(
     @JsonProperty("warn") Double warn,

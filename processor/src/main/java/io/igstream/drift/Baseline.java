@@ -99,7 +99,7 @@ public record Baseline(
     out.set("prediction", prediction);
     out.set("approximation_error", describe(state.approximationError()));
     out.put("state", Base64.getEncoder().encodeToString(state.toBytes()));
-    return out;
+    return FiniteJson.sanitise(out);
   }
 
   private static ObjectNode describe(FeatureSketch s) {
@@ -143,9 +143,14 @@ public record Baseline(
       JsonNode node = JSON.readTree(file.toFile());
       if (node == null || !FORMAT.equals(node.path("format").asText())) {
         throw new IllegalArgumentException(
-            "not an igstream baseline (format " + node.path("format") + ", expected " + FORMAT + ")");
+            "not an igstream baseline (format "
+                + node.path("format")
+                + ", expected "
+                + FORMAT
+                + ")");
       }
-      WindowState state = WindowState.fromBytes(Base64.getDecoder().decode(node.get("state").asText()));
+      WindowState state =
+          WindowState.fromBytes(Base64.getDecoder().decode(node.get("state").asText()));
       return new Baseline(
           node.path("model").asText(),
           node.path("version").asText(),
@@ -156,7 +161,12 @@ public record Baseline(
           state);
     } catch (IOException | RuntimeException e) {
       throw new IllegalArgumentException(
-          "cannot read baseline " + file + ": " + e.getMessage() + " (recreate it with `igstream baseline`)", e);
+          "cannot read baseline "
+              + file
+              + ": "
+              + e.getMessage()
+              + " (recreate it with `igstream baseline`)",
+          e);
     }
   }
 }

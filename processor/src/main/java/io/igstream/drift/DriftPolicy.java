@@ -36,7 +36,8 @@ public record DriftPolicy(
 
   public DriftPolicy {
     Map<String, Map<String, Band>> frozen = new LinkedHashMap<>();
-    thresholds.forEach((k, v) -> frozen.put(k, java.util.Collections.unmodifiableMap(new LinkedHashMap<>(v))));
+    thresholds.forEach(
+        (k, v) -> frozen.put(k, java.util.Collections.unmodifiableMap(new LinkedHashMap<>(v))));
     thresholds = java.util.Collections.unmodifiableMap(frozen);
     alertOn = Map.copyOf(alertOn);
     if (minEvents < 1 || skewWindows < 1 || driftWindows < 1 || cooldownWindows < 0) {

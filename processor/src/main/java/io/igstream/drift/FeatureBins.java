@@ -92,11 +92,10 @@ public record FeatureBins(boolean categorical, double[] pointMasses, double[] ed
   }
 
   /**
-   * Bins frozen from a training sample: categories when every value is an integer and there are
-   * few distinct ones; otherwise point masses for values holding at least 1/{@value QUANTILE_BINS}
-   * of the sample (and for zero when {@code zeroIsPointMass} and any exact zero occurs), and
-   * decile edges of the rest from a KLL sketch, with the sample's minimum and maximum as the
-   * tails' edges.
+   * Bins frozen from a training sample: categories when every value is an integer and there are few
+   * distinct ones; otherwise point masses for values holding at least 1/{@value QUANTILE_BINS} of
+   * the sample (and for zero when {@code zeroIsPointMass} and any exact zero occurs), and decile
+   * edges of the rest from a KLL sketch, with the sample's minimum and maximum as the tails' edges.
    */
   public static FeatureBins fromSample(double[] sample, boolean zeroIsPointMass) {
     Map<Double, Integer> frequency = new HashMap<>();
@@ -118,8 +117,7 @@ public record FeatureBins(boolean categorical, double[] pointMasses, double[] ed
     }
     List<Double> masses = new ArrayList<>();
     for (Map.Entry<Double, Integer> e : frequency.entrySet()) {
-      if (e.getValue() * (long) QUANTILE_BINS >= finite
-          || (zeroIsPointMass && e.getKey() == 0.0)) {
+      if (e.getValue() * (long) QUANTILE_BINS >= finite || (zeroIsPointMass && e.getKey() == 0.0)) {
         masses.add(e.getKey());
       }
     }
@@ -175,12 +173,12 @@ public record FeatureBins(boolean categorical, double[] pointMasses, double[] ed
     int base = 1 + pointMasses.length;
     double previous = 0.0;
     for (int i = 0; i <= edges.length; i++) {
-      double upTo = i == edges.length ? 1.0 : sketch.getRank(edges[i], QuantileSearchCriteria.INCLUSIVE);
+      double upTo =
+          i == edges.length ? 1.0 : sketch.getRank(edges[i], QuantileSearchCriteria.INCLUSIVE);
       double masses = 0.0;
       for (int m = 0; m < pointMasses.length; m++) {
         double p = pointMasses[m];
-        boolean inside =
-            (i == 0 || p > edges[i - 1]) && (i == edges.length || p <= edges[i]);
+        boolean inside = (i == 0 || p > edges[i - 1]) && (i == edges.length || p <= edges[i]);
         if (inside) {
           masses += weights[1 + m];
         }

@@ -10,8 +10,8 @@ import org.apache.datasketches.quantilescommon.QuantileSearchCriteria;
 /**
  * The running statistics of one quantity (a feature's values, its attributions, the predictions,
  * the approximation errors) in one window: exact counts on frozen bins (when bins are known), a KLL
- * quantile sketch for quantiles, KS and Wasserstein, and moments. Everything merges by addition,
- * so partial windows combine in any order.
+ * quantile sketch for quantiles, KS and Wasserstein, and moments. Everything merges by addition, so
+ * partial windows combine in any order.
  */
 public final class FeatureSketch {
 
@@ -31,7 +31,8 @@ public final class FeatureSketch {
 
   /** An empty sketch; {@code bins} may be null (counts are then derived from the sketch). */
   public FeatureSketch(FeatureBins bins) {
-    this(bins, bins == null ? null : new long[bins.size()], KllDoublesSketch.newHeapInstance(KLL_K));
+    this(
+        bins, bins == null ? null : new long[bins.size()], KllDoublesSketch.newHeapInstance(KLL_K));
   }
 
   private FeatureSketch(FeatureBins bins, long[] counts, KllDoublesSketch sketch) {

@@ -66,7 +66,9 @@ public final class ObservationCodec {
     // NaN is written as a string by Jackson's default; asDouble reads it back as NaN.
     node.fields()
         .forEachRemaining(
-            e -> out.put(e.getKey(), e.getValue().isNumber() ? e.getValue().asDouble() : Double.NaN));
+            e ->
+                out.put(
+                    e.getKey(), e.getValue().isNumber() ? e.getValue().asDouble() : Double.NaN));
     return out;
   }
 }

@@ -20,8 +20,7 @@ final class Sentences {
     String model = "model " + key.model() + " version " + key.version();
     String against =
         comparison.equals("skew") ? "against its training baseline" : "against the previous window";
-    String window =
-        " in the window starting " + Instant.ofEpochMilli(key.startMs()).toString();
+    String window = " in the window starting " + Instant.ofEpochMilli(key.startMs()).toString();
     String measured =
         String.format(
             Locale.ROOT,

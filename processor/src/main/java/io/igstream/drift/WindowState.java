@@ -13,8 +13,8 @@ import java.util.TreeSet;
 
 /**
  * The statistics of one window (or of a part of it, or of a training baseline): per feature the
- * values and the attributions, the predictions, the approximation errors, how many events it
- * counts and how many late events were counted with it. Partial windows merge by addition.
+ * values and the attributions, the predictions, the approximation errors, how many events it counts
+ * and how many late events were counted with it. Partial windows merge by addition.
  */
 public final class WindowState {
 

@@ -118,7 +118,7 @@ public final class WindowSummarizer {
             ? Status.INSUFFICIENT_DATA
             : skewing.overall.worse(drifting.overall);
     out.put("status", overall.name());
-    return new Result(out, List.copyOf(crossings), overall);
+    return new Result(FiniteJson.sanitise(out), List.copyOf(crossings), overall);
   }
 
   static ObjectNode valueStats(FeatureSketch s) {
@@ -405,10 +405,7 @@ public final class WindowSummarizer {
               share,
               blocked,
               String.format(
-                  Locale.ROOT,
-                  "%d of %d features drifted",
-                  driftedFeatures,
-                  judgedFeatures));
+                  Locale.ROOT, "%d of %d features drifted", driftedFeatures, judgedFeatures));
       node.put("status", status.name());
       return node;
     }
@@ -463,8 +460,7 @@ public final class WindowSummarizer {
         }
       }
       node.put(
-          "no_drift_p_value",
-          Distances.noDriftPValue(jsd, bins, sum(counts[0]), sum(counts[1])));
+          "no_drift_p_value", Distances.noDriftPValue(jsd, bins, sum(counts[0]), sum(counts[1])));
       node.put("reference_count", ref.count());
       return blocked != null ? blocked : status;
     }
@@ -521,7 +517,8 @@ public final class WindowSummarizer {
                 Sentences.sentence(kind, objective, feature, name, value, band, what, key)));
       }
       if (alerting) {
-        overall = overall.worse(status == Status.ALERT || status == Status.WARN ? status : Status.OK);
+        overall =
+            overall.worse(status == Status.ALERT || status == Status.WARN ? status : Status.OK);
       }
       return status;
     }

@@ -10,8 +10,8 @@ public sealed interface Outcome {
   String eventId();
 
   /**
-   * An attribution record ready to be written, and what the drift summaries keep of it (null
-   * where no summary applies).
+   * An attribution record ready to be written, and what the drift summaries keep of it (null where
+   * no summary applies).
    */
   record Explained(String eventId, ObjectNode record, Observation observation) implements Outcome {
 

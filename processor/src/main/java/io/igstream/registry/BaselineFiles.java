@@ -15,9 +15,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Finds baselines and drift policies in the model root: {@code <root>/<model>/<version>/} first,
  * then {@code <root>/<model>/} (one baseline for every version of a model, whose attribution skew
- * then shows how a new version differs from the one it was made with). Files are re-read when
- * they change, so a new baseline is picked up without a restart; names are checked and paths stay
- * under the root.
+ * then shows how a new version differs from the one it was made with). Files are re-read when they
+ * change, so a new baseline is picked up without a restart; names are checked and paths stay under
+ * the root.
  */
 public final class BaselineFiles {
 
@@ -68,7 +68,8 @@ public final class BaselineFiles {
       try {
         policy = policy.with(ModelConfig.read(file).drift());
       } catch (IllegalArgumentException e) {
-        LOG.warn("drift policy unreadable model={} using=defaults reason={}", model, e.getMessage());
+        LOG.warn(
+            "drift policy unreadable model={} using=defaults reason={}", model, e.getMessage());
       }
     }
     policies.put(file, new Cached<>(fingerprint, policy));
@@ -85,7 +86,10 @@ public final class BaselineFiles {
     if (inside(file)) {
       try {
         value = Optional.of(Baseline.read(file));
-        LOG.info("baseline loaded file={} sample_size={}", root.relativize(file), value.get().state().events());
+        LOG.info(
+            "baseline loaded file={} sample_size={}",
+            root.relativize(file),
+            value.get().state().events());
       } catch (IllegalArgumentException e) {
         LOG.warn("baseline unreadable file={} reason={}", root.relativize(file), e.getMessage());
       }

@@ -20,7 +20,8 @@ public record ExplainerIdentity(ObjectNode config, String hash) {
   private static final ObjectMapper CANONICAL =
       new ObjectMapper().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
 
-  static ExplainerIdentity of(ModelConfig config, String output, OutputKind kind, IgOptions options) {
+  static ExplainerIdentity of(
+      ModelConfig config, String output, OutputKind kind, IgOptions options) {
     ObjectNode node = CANONICAL.createObjectNode();
     node.put("signature", config.signatureOrDefault());
     node.put("output", output);

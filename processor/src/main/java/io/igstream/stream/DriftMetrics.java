@@ -27,32 +27,72 @@ public final class DriftMetrics {
     registry.counter("igstream.summary.late_events", "stage", stage).increment(count);
   }
 
-  void summarised(String model, String version, ObjectNode summary, List<ObjectNode> alerts, long lagMs) {
+  void summarised(
+      String model, String version, ObjectNode summary, List<ObjectNode> alerts, long lagMs) {
     registry.counter("igstream.summaries", "model", model, "version", version).increment();
-    gauge("igstream.summary.window_lag_seconds", Tags.of("model", model, "version", version), lagMs / 1000.0);
-    gauge("igstream.summary.window_events", Tags.of("model", model, "version", version), summary.path("events").asDouble());
+    gauge(
+        "igstream.summary.window_lag_seconds",
+        Tags.of("model", model, "version", version),
+        lagMs / 1000.0);
+    gauge(
+        "igstream.summary.window_events",
+        Tags.of("model", model, "version", version),
+        summary.path("events").asDouble());
     for (ObjectNode alert : alerts) {
       registry
           .counter(
               "igstream.alerts",
-              "model", model,
-              "version", version,
-              "objective", alert.get("objective").asText(),
-              "comparison", alert.get("comparison").asText())
+              "model",
+              model,
+              "version",
+              version,
+              "objective",
+              alert.get("objective").asText(),
+              "comparison",
+              alert.get("comparison").asText())
           .increment();
     }
     for (JsonNode feature : summary.path("features")) {
       String name = feature.path("feature").asText();
       for (String comparison : new String[] {"skew", "drift"}) {
         JsonNode c = feature.path(comparison);
-        String primary = "categorical".equals(feature.path("kind").asText()) ? "l_infinity" : "jensen_shannon";
-        score(model, version, name, comparison, "feature_value", primary, c.path("value").path(primary));
-        score(model, version, name, comparison, "feature_attribution", "jensen_shannon", c.path("attribution").path("jensen_shannon"));
-        score(model, version, name, comparison, "feature_attribution", "share_change", c.path("attribution").path("share_change"));
+        String primary =
+            "categorical".equals(feature.path("kind").asText()) ? "l_infinity" : "jensen_shannon";
+        score(
+            model,
+            version,
+            name,
+            comparison,
+            "feature_value",
+            primary,
+            c.path("value").path(primary));
+        score(
+            model,
+            version,
+            name,
+            comparison,
+            "feature_attribution",
+            "jensen_shannon",
+            c.path("attribution").path("jensen_shannon"));
+        score(
+            model,
+            version,
+            name,
+            comparison,
+            "feature_attribution",
+            "share_change",
+            c.path("attribution").path("share_change"));
       }
     }
     for (String comparison : new String[] {"skew", "drift"}) {
-      score(model, version, "", comparison, "ranking", "ndcg", summary.path("ranking").path(comparison).path("ndcg"));
+      score(
+          model,
+          version,
+          "",
+          comparison,
+          "ranking",
+          "ndcg",
+          summary.path("ranking").path(comparison).path("ndcg"));
     }
     gauge(
         "igstream.summary.fraction_over_error_bar",
@@ -61,7 +101,13 @@ public final class DriftMetrics {
   }
 
   private void score(
-      String model, String version, String feature, String comparison, String objective, String algorithm, JsonNode metric) {
+      String model,
+      String version,
+      String feature,
+      String comparison,
+      String objective,
+      String algorithm,
+      JsonNode metric) {
     if (!metric.has("value") || !metric.get("value").isNumber()) {
       return;
     }

@@ -38,7 +38,8 @@ record Envelope(
   }
 
   Envelope bufferedAt(long ms) {
-    return new Envelope(payload, eventId, model, version, topic, partition, offset, ms, timestampMs);
+    return new Envelope(
+        payload, eventId, model, version, topic, partition, offset, ms, timestampMs);
   }
 
   static Envelope fromJson(String text) {

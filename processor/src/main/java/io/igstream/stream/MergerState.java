@@ -12,8 +12,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * What the merger keeps per model version: each shard's watermark, the windows still open, the
- * last summarised window (drift's reference), late events to report next, and the alert streaks.
+ * What the merger keeps per model version: each shard's watermark, the windows still open, the last
+ * summarised window (drift's reference), late events to report next, and the alert streaks.
  */
 final class MergerState {
 

@@ -58,7 +58,8 @@ final class SummaryMerger implements Processor<String, String, String, String> {
     this.context = context;
     this.store = context.getStateStore(STORE);
     long interval = Math.max(100, Math.min(1000, settings.mergeWait().toMillis() / 4));
-    context.schedule(Duration.ofMillis(interval), PunctuationType.WALL_CLOCK_TIME, this::onWallClock);
+    context.schedule(
+        Duration.ofMillis(interval), PunctuationType.WALL_CLOCK_TIME, this::onWallClock);
   }
 
   @Override
@@ -84,7 +85,8 @@ final class SummaryMerger implements Processor<String, String, String, String> {
     }
     if (partial.hasNonNull("state")) {
       WindowState part =
-          WindowState.fromBytes(java.util.Base64.getDecoder().decode(partial.get("state").asText()));
+          WindowState.fromBytes(
+              java.util.Base64.getDecoder().decode(partial.get("state").asText()));
       long start = partial.get("window_start").asLong();
       long end = partial.get("window_end").asLong();
       if (end <= state.summarisedUpToMs) {
@@ -122,8 +124,7 @@ final class SummaryMerger implements Processor<String, String, String, String> {
     long lastReady = Long.MIN_VALUE;
     for (Map.Entry<Long, MergerState.Open> e : state.open.entrySet()) {
       long end = e.getKey() + settings.window().toMillis();
-      boolean allShardsPast =
-          state.shards.values().stream().allMatch(s -> s.watermarkMs() >= end);
+      boolean allShardsPast = state.shards.values().stream().allMatch(s -> s.watermarkMs() >= end);
       boolean waitedEnough =
           wallNow - e.getValue().firstArrivalWallMs() >= settings.mergeWait().toMillis();
       if (allShardsPast || waitedEnough) {
@@ -142,7 +143,12 @@ final class SummaryMerger implements Processor<String, String, String, String> {
   }
 
   private void summarise(
-      String model, String version, long start, WindowState window, MergerState state, long wallNow) {
+      String model,
+      String version,
+      long start,
+      WindowState window,
+      MergerState state,
+      long wallNow) {
     long end = start + settings.window().toMillis();
     WindowSummarizer.WindowKey key = new WindowSummarizer.WindowKey(model, version, start, end);
     DriftPolicy policy = references.policy(model);

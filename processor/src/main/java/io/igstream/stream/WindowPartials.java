@@ -24,8 +24,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * First summary stage, beside the micro-batcher of the same (model, version, shard): adds each
- * explained event to the partial state of its event-time window in a changelogged store, and when
- * a window closes (the shard's event time has passed its end plus the grace period) writes the
+ * explained event to the partial state of its event-time window in a changelogged store, and when a
+ * window closes (the shard's event time has passed its end plus the grace period) writes the
  * partial to the partials topic keyed by model version, where {@link SummaryMerger} combines the
  * shards. Events later than that are counted as late in the shard's current window.
  *
@@ -62,7 +62,11 @@ final class WindowPartials implements Processor<String, String, String, String> 
    */
   private record Clock(long maxEventMs, long closedUpToMs, long lastEventWallMs) {
     byte[] bytes() {
-      return ByteBuffer.allocate(24).putLong(maxEventMs).putLong(closedUpToMs).putLong(lastEventWallMs).array();
+      return ByteBuffer.allocate(24)
+          .putLong(maxEventMs)
+          .putLong(closedUpToMs)
+          .putLong(lastEventWallMs)
+          .array();
     }
 
     static Clock of(byte[] b) {
@@ -188,7 +192,8 @@ final class WindowPartials implements Processor<String, String, String, String> 
       }
     }
     // A shard idle for a whole window and its grace retires: the merger stops waiting for it.
-    boolean retire = !open && wallNow - clock.lastEventWallMs() >= size + settings.grace().toMillis();
+    boolean retire =
+        !open && wallNow - clock.lastEventWallMs() >= size + settings.grace().toMillis();
     if (!emitted || retire) {
       emit(parts, Long.MIN_VALUE, closable, null, retire);
     }
@@ -202,7 +207,8 @@ final class WindowPartials implements Processor<String, String, String, String> 
     }
   }
 
-  private void emit(String[] parts, long start, long watermark, WindowState state, boolean retired) {
+  private void emit(
+      String[] parts, long start, long watermark, WindowState state, boolean retired) {
     ObjectNode node = json.createObjectNode();
     node.put("model", parts[0]);
     node.put("version", parts[1]);

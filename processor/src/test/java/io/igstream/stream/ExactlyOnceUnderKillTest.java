@@ -161,6 +161,7 @@ class ExactlyOnceUnderKillTest {
         new ProcessBuilder(
             java,
             "-Xmx1g",
+            "--add-modules=jdk.incubator.foreign",
             "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
             "-cp",
             System.getProperty("java.class.path"),
