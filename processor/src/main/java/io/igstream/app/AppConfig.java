@@ -55,6 +55,7 @@ public record AppConfig(
           Map.entry("igstream.summaries.window-ms", "3600000"),
           Map.entry("igstream.summaries.grace-ms", "300000"),
           Map.entry("igstream.summaries.merge-wait-ms", "60000"),
+          Map.entry("igstream.summaries.min-events", "200"),
           Map.entry("kafka.bootstrap.servers", "localhost:9092"),
           Map.entry("kafka.application.id", "igstream"));
 
@@ -141,7 +142,8 @@ public record AppConfig(
             values.get("igstream.topics.summary-partials"),
             Duration.ofMillis(longValue(values, "igstream.summaries.window-ms")),
             Duration.ofMillis(longValue(values, "igstream.summaries.grace-ms")),
-            Duration.ofMillis(longValue(values, "igstream.summaries.merge-wait-ms")));
+            Duration.ofMillis(longValue(values, "igstream.summaries.merge-wait-ms")),
+            longValue(values, "igstream.summaries.min-events"));
     return new AppConfig(
         Path.of(values.get("igstream.model.root")),
         stream,

@@ -65,6 +65,24 @@ public final class BenchmarkCommand implements Callable<Integer> {
       description = "Time per measurement (default 2).")
   double seconds;
 
+  @Option(
+      names = "--stream",
+      description =
+          "Instead: end-to-end attributions/s through Kafka (a child broker) with drift summaries off and on, and their ratio.")
+  boolean stream;
+
+  @Option(
+      names = "--events",
+      defaultValue = "20000",
+      description = "Events per end-to-end run with --stream (default 20000).")
+  int events;
+
+  @Option(
+      names = "--rounds",
+      defaultValue = "2",
+      description = "Runs per mode with --stream, alternating off and on (default 2).")
+  int rounds;
+
   @Override
   public Integer call() throws Exception {
     Path root =
@@ -72,6 +90,9 @@ public final class BenchmarkCommand implements Callable<Integer> {
             ? fixtures
             : Path.of(System.getProperty("igstream.home", ".")).resolve("fixtures");
     PrintWriter out = spec.commandLine().getOut();
+    if (stream) {
+      return new StreamBenchmark(root, out).run(events, rounds);
+    }
     out.printf(
         Locale.ROOT,
         "%-20s %9s %12s %14s %8s %14s %9s%n",

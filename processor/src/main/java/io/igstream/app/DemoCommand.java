@@ -10,7 +10,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -67,8 +66,22 @@ public final class DemoCommand implements Callable<Integer> {
       description = "How long to produce events (e.g. 30s, 2m; default 60s). Ctrl-C stops early.")
   Duration duration;
 
-  @Option(names = "--rate", defaultValue = "40", description = "Events per second (default 40).")
+  @Option(names = "--rate", defaultValue = "60", description = "Events per second (default 60).")
   int rate;
+
+  @Option(
+      names = "--window",
+      defaultValue = "15s",
+      converter = DurationConverter.class,
+      description = "Summary window (event time; default 15s, production default 1h).")
+  Duration window;
+
+  @Option(
+      names = "--drift-after",
+      converter = DurationConverter.class,
+      description =
+          "When to inject a drift (diabetes' bmi moves up by about 2 standard deviations; default: after 40% of --duration).")
+  Duration driftAfter;
 
   @Option(names = "--bootstrap-servers", description = "Use these brokers instead of starting one.")
   String bootstrapServers;
@@ -88,7 +101,7 @@ public final class DemoCommand implements Callable<Integer> {
         fixtures != null
             ? fixtures
             : Path.of(System.getProperty("igstream.home", ".")).resolve("fixtures");
-    List<ObjectNode> samples = samples(root);
+    DemoSamples samples = new DemoSamples(root, MODELS);
     Path state = Files.createTempDirectory("igstream-demo-state");
     String runId = UUID.randomUUID().toString().substring(0, 8);
     KafkaBroker broker = null;
@@ -102,28 +115,48 @@ public final class DemoCommand implements Callable<Integer> {
         servers = broker.bootstrapServers();
       }
       out.println("Kafka at " + servers + "; models from " + root.resolve("models"));
+      Map<String, String> env = new java.util.LinkedHashMap<>();
+      String[] pairs = {
+        "IGSTREAM_TOPICS_INPUT",
+        "igstream-demo-" + runId + ".predictions",
+        "IGSTREAM_TOPICS_ATTRIBUTIONS",
+        "igstream-demo-" + runId + ".attributions",
+        "IGSTREAM_TOPICS_DEAD_LETTERS",
+        "igstream-demo-" + runId + ".dead-letters",
+        "IGSTREAM_TOPICS_BATCHES",
+        "igstream-demo-" + runId + ".batches",
+        "IGSTREAM_TOPICS_SUMMARY_PARTIALS",
+        "igstream-demo-" + runId + ".summary-partials",
+        "IGSTREAM_TOPICS_SUMMARIES",
+        "igstream-demo-" + runId + ".summaries",
+        "IGSTREAM_TOPICS_ALERTS",
+        "igstream-demo-" + runId + ".alerts",
+        "IGSTREAM_SUMMARIES_WINDOW_MS",
+        String.valueOf(window.toMillis()),
+        "IGSTREAM_SUMMARIES_GRACE_MS",
+        "2000",
+        "IGSTREAM_SUMMARIES_MERGE_WAIT_MS",
+        "3000",
+        // A short window holds ~100 events per model: judge them, knowing the
+        // noise floor is higher than at the production minimum of 200.
+        "IGSTREAM_SUMMARIES_MIN_EVENTS",
+        "60",
+        "IGSTREAM_BATCH_SIZE",
+        "32",
+        "IGSTREAM_BATCH_MAX_WAIT_MS",
+        "500",
+        "IGSTREAM_HTTP_PORT",
+        "-1",
+        "IGSTREAM_KAFKA_STATE_DIR",
+        state.toString(),
+        "IGSTREAM_KAFKA_COMMIT_INTERVAL_MS",
+        "200"
+      };
+      for (int i = 0; i < pairs.length; i += 2) {
+        env.put(pairs[i], pairs[i + 1]);
+      }
       AppConfig config =
-          AppConfig.load(
-                  null,
-                  Map.of(
-                      "IGSTREAM_TOPICS_INPUT",
-                      "igstream-demo-" + runId + ".predictions",
-                      "IGSTREAM_TOPICS_ATTRIBUTIONS",
-                      "igstream-demo-" + runId + ".attributions",
-                      "IGSTREAM_TOPICS_DEAD_LETTERS",
-                      "igstream-demo-" + runId + ".dead-letters",
-                      "IGSTREAM_TOPICS_BATCHES",
-                      "igstream-demo-" + runId + ".batches",
-                      "IGSTREAM_BATCH_SIZE",
-                      "32",
-                      "IGSTREAM_BATCH_MAX_WAIT_MS",
-                      "500",
-                      "IGSTREAM_HTTP_PORT",
-                      "-1",
-                      "IGSTREAM_KAFKA_STATE_DIR",
-                      state.toString(),
-                      "IGSTREAM_KAFKA_COMMIT_INTERVAL_MS",
-                      "200"))
+          AppConfig.load(null, env)
               .withBrokerAndModels(servers, root.resolve("models"), "igstream-demo-" + runId);
       try (RunCommand.Running running = RunCommand.Running.start(config)) {
         return stream(out, config, servers, samples, running);
@@ -140,7 +173,7 @@ public final class DemoCommand implements Callable<Integer> {
       PrintWriter out,
       AppConfig config,
       String servers,
-      List<ObjectNode> samples,
+      DemoSamples samples,
       RunCommand.Running running)
       throws InterruptedException {
     AtomicBoolean stop = new AtomicBoolean();
@@ -166,9 +199,28 @@ public final class DemoCommand implements Callable<Integer> {
     Set<String> deadLettered = new HashSet<>();
     AtomicLong sent = new AtomicLong();
     long started = System.nanoTime();
+    final long driftAt =
+        started + (driftAfter != null ? driftAfter.toNanos() : duration.toNanos() * 2 / 5);
+    boolean driftAnnounced = false;
+    AtomicBoolean drifting = new AtomicBoolean();
+    long summaries = 0;
+    long alerts = 0;
+    long summarised = 0;
+    long accountedAt = 0;
     Thread producer =
         new Thread(
-            () -> produce(config, servers, samples, produced, idByPayload, sent, stop, started),
+            () ->
+                produce(
+                    config,
+                    servers,
+                    samples,
+                    produced,
+                    idByPayload,
+                    sent,
+                    stop,
+                    started,
+                    driftAt,
+                    drifting),
             "demo-producer");
     // Daemon, and joined with a bound: after Ctrl-C the broker may already be going away.
     producer.setDaemon(true);
@@ -179,6 +231,18 @@ public final class DemoCommand implements Callable<Integer> {
     try (KafkaConsumer<String, String> consumer = consumer(servers, config)) {
       while (true) {
         for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+          if (record.topic().equals(config.summaries().summariesTopic())) {
+            JsonNode summary = readJson(record.value());
+            summaries++;
+            summarised += summary.path("events").asLong() + summary.path("late_events").asLong();
+            out.println(DemoLines.summary(summary));
+            continue;
+          }
+          if (record.topic().equals(config.summaries().alertsTopic())) {
+            alerts++;
+            out.println(DemoLines.alert(readJson(record.value())));
+            continue;
+          }
           boolean dead = record.topic().equals(config.stream().deadLetterTopic());
           String id = record.key() != null ? record.key() : payloadId(record.value(), idByPayload);
           (dead ? deadLettered : explained).add(id);
@@ -189,6 +253,12 @@ public final class DemoCommand implements Callable<Integer> {
           }
         }
         long now = System.nanoTime();
+        if (drifting.get() && !driftAnnounced) {
+          out.println(
+              "[drift] injected from now on: diabetes' bmi + 0.1 (about 2 training standard"
+                  + " deviations); expect skew alerts on bmi in the next window");
+          driftAnnounced = true;
+        }
         if (now - lastReport > 5_000_000_000L) {
           lastReport = now;
           double seconds = (now - started) / 1e9;
@@ -209,7 +279,15 @@ public final class DemoCommand implements Callable<Integer> {
         if (!producing) {
           Set<String> accounted = new HashSet<>(explained);
           accounted.addAll(deadLettered);
-          if (accounted.containsAll(produced) || now > deadline + 60_000_000_000L) {
+          if (accounted.containsAll(produced) && accountedAt == 0) {
+            accountedAt = now;
+            out.println("-- every event is accounted for; waiting for the last windows to close");
+          }
+          // The last windows close a window and a grace period after their last event.
+          boolean summariesDone =
+              summarised >= explained.size()
+                  || (accountedAt > 0 && now > accountedAt + window.toNanos() + 20_000_000_000L);
+          if ((accountedAt > 0 && summariesDone) || now > deadline + 90_000_000_000L) {
             break;
           }
         }
@@ -239,6 +317,13 @@ public final class DemoCommand implements Callable<Integer> {
         explained.size(),
         explained.size() / seconds);
     out.printf(Locale.ROOT, "  dead-lettered  %d%n", deadLettered.size());
+    out.printf(
+        Locale.ROOT,
+        "  summaries      %d (%d events in them, of %d explained), alerts %d%n",
+        summaries,
+        summarised,
+        explained.size(),
+        alerts);
     if (interrupted.get()) {
       // Stopped early: what has not come back yet is in flight, not lost.
       out.printf(Locale.ROOT, "  in flight      %d (stopped early)%n", unaccounted.size());
@@ -262,12 +347,14 @@ public final class DemoCommand implements Callable<Integer> {
   private void produce(
       AppConfig config,
       String servers,
-      List<ObjectNode> samples,
+      DemoSamples samples,
       Set<String> produced,
       Map<String, String> idByPayload,
       AtomicLong sent,
       AtomicBoolean stop,
-      long started) {
+      long started,
+      long driftAt,
+      AtomicBoolean drifting) {
     Properties props = new Properties();
     props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
     props.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -276,7 +363,10 @@ public final class DemoCommand implements Callable<Integer> {
       long n = 0;
       while (!stop.get()) {
         String id = "demo-" + n;
-        String value = eventText(samples, n, id);
+        if (System.nanoTime() >= driftAt) {
+          drifting.set(true);
+        }
+        String value = eventText(samples, n, id, drifting.get());
         idByPayload.put(value, id);
         produced.add(id);
         producer.send(new ProducerRecord<>(config.stream().inputTopic(), id, value));
@@ -298,7 +388,7 @@ public final class DemoCommand implements Callable<Integer> {
   }
 
   /** Every 25th event is broken in one of the ways production data breaks. */
-  private String eventText(List<ObjectNode> samples, long n, String id) {
+  private String eventText(DemoSamples samples, long n, String id, boolean drifting) {
     if (n % 25 == 24) {
       return switch ((int) (n / 25 % 4)) {
         case 0 -> "{\"event_id\": \"" + id + "\", \"model\": \"breast_cancer\", truncated";
@@ -316,11 +406,23 @@ public final class DemoCommand implements Callable<Integer> {
                 + "\",\"model\":\"breast_cancer\",\"version\":\"1\",\"inputs\":{\"features\":\"NaN\"}}";
       };
     }
-    ObjectNode event = samples.get((int) (n % samples.size())).deepCopy();
+    ObjectNode event = samples.event(n);
+    if (drifting && event.path("model").asText().equals("diabetes") && event.has("features")) {
+      ObjectNode features = (ObjectNode) event.get("features");
+      features.put("bmi", features.path("bmi").asDouble() + 0.1);
+    }
     event.put("event_id", id);
     event.put("event_time", java.time.Instant.now().toString());
     event.remove("label");
     return event.toString();
+  }
+
+  private JsonNode readJson(String text) {
+    try {
+      return json.readTree(text);
+    } catch (IOException e) {
+      return json.createObjectNode();
+    }
   }
 
   private String payloadId(String deadLetter, Map<String, String> idByPayload) {
@@ -341,7 +443,11 @@ public final class DemoCommand implements Callable<Integer> {
     KafkaConsumer<String, String> consumer =
         new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer());
     consumer.subscribe(
-        List.of(config.stream().attributionsTopic(), config.stream().deadLetterTopic()));
+        List.of(
+            config.stream().attributionsTopic(),
+            config.stream().deadLetterTopic(),
+            config.summaries().summariesTopic(),
+            config.summaries().alertsTopic()));
     return consumer;
   }
 
@@ -391,21 +497,6 @@ public final class DemoCommand implements Callable<Integer> {
     } catch (IOException e) {
       return "[dead-letter] " + value;
     }
-  }
-
-  private List<ObjectNode> samples(Path root) throws IOException {
-    List<ObjectNode> out = new ArrayList<>();
-    for (String model : MODELS) {
-      Path reference = root.resolve("references").resolve(model + ".json");
-      if (!Files.isRegularFile(reference)) {
-        throw new IllegalArgumentException(
-            "no fixture zoo at " + root + " (missing " + reference + "); pass --fixtures");
-      }
-      for (JsonNode event : json.readTree(reference.toFile()).get("events")) {
-        out.add((ObjectNode) event);
-      }
-    }
-    return out;
   }
 
   private static void deleteTree(Path dir) throws IOException {

@@ -1,5 +1,6 @@
 package io.igstream.app;
 
+import io.igstream.drift.DriftPolicy;
 import io.igstream.event.BatchExplainer;
 import io.igstream.registry.BaselineFiles;
 import io.igstream.stream.DriftMetrics;
@@ -47,7 +48,10 @@ public final class StreamApp implements AutoCloseable {
                 config.stream(),
                 config.summaries(),
                 explainer,
-                new ModelRootReferences(new BaselineFiles(config.modelRoot())),
+                new ModelRootReferences(
+                    new BaselineFiles(
+                        config.modelRoot(),
+                        DriftPolicy.defaults().withMinEvents(config.summaries().minEvents()))),
                 metrics,
                 new DriftMetrics(metrics.registry())),
             properties(config));

@@ -143,6 +143,11 @@ public record DriftPolicy(
         o.cooldownWindows() != null ? o.cooldownWindows() : cooldownWindows);
   }
 
+  /** This policy with another minimum of events per window. */
+  public DriftPolicy withMinEvents(long events) {
+    return new DriftPolicy(events, thresholds, alertOn, skewWindows, driftWindows, cooldownWindows);
+  }
+
   /** The band of a metric. */
   public Band band(String objective, String metric) {
     Map<String, Band> bands = thresholds.get(objective);

@@ -27,7 +27,11 @@ public final class BaselineFiles {
   private final Map<Path, Cached<Optional<Baseline>>> baselines = new ConcurrentHashMap<>();
   private final Map<Path, Cached<DriftPolicy>> policies = new ConcurrentHashMap<>();
 
-  public BaselineFiles(Path root) {
+  private final DriftPolicy defaults;
+
+  /** Baselines under a root; {@code defaults} is the policy of models whose config has none. */
+  public BaselineFiles(Path root, DriftPolicy defaults) {
+    this.defaults = defaults;
     try {
       this.root = root.toRealPath();
     } catch (IOException e) {
@@ -55,7 +59,7 @@ public final class BaselineFiles {
   /** The model's drift policy: defaults with its config's {@code drift} section on top. */
   public DriftPolicy policy(String model) {
     if (!valid(model)) {
-      return DriftPolicy.defaults();
+      return defaults;
     }
     Path file = root.resolve(model).resolve(ModelConfig.FILE_NAME);
     String fingerprint = fingerprint(file);
@@ -63,7 +67,7 @@ public final class BaselineFiles {
     if (cached != null && cached.fingerprint().equals(fingerprint)) {
       return cached.value();
     }
-    DriftPolicy policy = DriftPolicy.defaults();
+    DriftPolicy policy = defaults;
     if (inside(file)) {
       try {
         policy = policy.with(ModelConfig.read(file).drift());

@@ -1,10 +1,12 @@
 package io.igstream.stream;
 
+import io.igstream.drift.DriftPolicy;
 import java.time.Duration;
 
 /**
  * Drift/skew summary settings: the output topics, the internal partials topic, the event-time
- * window and its grace period, and how long the merge waits for the shards of a window.
+ * window and its grace period, how long the merge waits for the shards of a window, and the fewest
+ * events a window needs before its distances are judged (models may set their own).
  */
 public record SummarySettings(
     boolean enabled,
@@ -13,7 +15,8 @@ public record SummarySettings(
     String partialsTopic,
     Duration window,
     Duration grace,
-    Duration mergeWait) {
+    Duration mergeWait,
+    long minEvents) {
 
   public static final String DEFAULT_SUMMARIES = "igstream.summaries";
   public static final String DEFAULT_ALERTS = "igstream.alerts";
@@ -35,7 +38,8 @@ public record SummarySettings(
         DEFAULT_PARTIALS,
         Duration.ofHours(1),
         Duration.ofMinutes(5),
-        Duration.ofMinutes(1));
+        Duration.ofMinutes(1),
+        DriftPolicy.DEFAULT_MIN_EVENTS);
   }
 
   public static SummarySettings disabled() {
@@ -46,7 +50,8 @@ public record SummarySettings(
         DEFAULT_PARTIALS,
         Duration.ofHours(1),
         Duration.ofMinutes(5),
-        Duration.ofMinutes(1));
+        Duration.ofMinutes(1),
+        DriftPolicy.DEFAULT_MIN_EVENTS);
   }
 
   /** The start of the window holding an event time. */

@@ -2,6 +2,7 @@ package io.igstream.stream;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.igstream.drift.Baseline;
 import io.igstream.drift.ObservationCodec;
 import io.igstream.drift.SummaryLayout;
 import io.igstream.drift.WindowState;
@@ -10,8 +11,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
@@ -23,11 +27,17 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * First summary stage, beside the micro-batcher of the same (model, version, shard): adds each
- * explained event to the partial state of its event-time window in a changelogged store, and when a
- * window closes (the shard's event time has passed its end plus the grace period) writes the
+ * First summary stage, beside the micro-batcher of the same (model, version, shard): collects each
+ * explained event into the partial state of its event-time window in a changelogged store, and when
+ * a window closes (the shard's event time has passed its end plus the grace period) writes the
  * partial to the partials topic keyed by model version, where {@link SummaryMerger} combines the
  * shards. Events later than that are counted as late in the shard's current window.
+ *
+ * <p>A window's state holds sketches of every feature, hundreds of KB: rewriting it at every commit
+ * would multiply changelog traffic. So each batch's observations are appended as a small pending
+ * entry (about the size of the events themselves) and folded into the window state every few
+ * seconds and at close; both live in the same store and transaction, so nothing is lost or counted
+ * twice across a crash.
  *
  * <p>An idle shard's clock advances with the wall clock, so its windows still close; each close
  * also reports the shard's watermark, so the merger knows when every shard is done with a window.
@@ -39,6 +49,7 @@ final class WindowPartials implements Processor<String, String, String, String> 
 
   private static final char WINDOW = '\u0001';
   private static final char CLOCK = '\u0002';
+  private static final char PENDING = '\u0003';
 
   private final SummarySettings settings;
   private final SummaryReferences references;
@@ -46,9 +57,11 @@ final class WindowPartials implements Processor<String, String, String, String> 
   private final ObservationCodec codec = new ObservationCodec();
   private final ObjectMapper json = new ObjectMapper();
   private final Map<String, Clock> clocks = new HashMap<>();
-  private final Map<Object, SummaryLayout> layouts = new java.util.IdentityHashMap<>();
+  private final Set<String> pendingGroups = new HashSet<>();
+  private final Map<Baseline, SummaryLayout> layouts = new IdentityHashMap<>();
   private ProcessorContext<String, String> context;
   private KeyValueStore<String, byte[]> store;
+  private long lastCompactionMs;
 
   WindowPartials(SummarySettings settings, SummaryReferences references, DriftMetrics metrics) {
     this.settings = settings;
@@ -57,21 +70,23 @@ final class WindowPartials implements Processor<String, String, String, String> 
   }
 
   /**
-   * A shard's progress: the largest event time seen, the end of the last window it closed, and the
-   * wall-clock time of its last event (the clock advances with the wall clock after it).
+   * A shard's progress: the largest event time seen, the end of the last window it closed, the
+   * wall-clock time of its last event (the clock advances with the wall clock after it), and the
+   * sequence number of its next pending entry.
    */
-  private record Clock(long maxEventMs, long closedUpToMs, long lastEventWallMs) {
+  private record Clock(long maxEventMs, long closedUpToMs, long lastEventWallMs, long nextSeq) {
     byte[] bytes() {
-      return ByteBuffer.allocate(24)
+      return ByteBuffer.allocate(32)
           .putLong(maxEventMs)
           .putLong(closedUpToMs)
           .putLong(lastEventWallMs)
+          .putLong(nextSeq)
           .array();
     }
 
     static Clock of(byte[] b) {
       ByteBuffer buffer = ByteBuffer.wrap(b);
-      return new Clock(buffer.getLong(), buffer.getLong(), buffer.getLong());
+      return new Clock(buffer.getLong(), buffer.getLong(), buffer.getLong(), buffer.getLong());
     }
 
     long effectiveMs(long wallNow) {
@@ -84,29 +99,28 @@ final class WindowPartials implements Processor<String, String, String, String> 
     this.context = context;
     this.store = context.getStateStore(STORE);
     clocks.clear();
+    pendingGroups.clear();
     try (KeyValueIterator<String, byte[]> all = store.all()) {
       while (all.hasNext()) {
         KeyValue<String, byte[]> e = all.next();
-        int at = e.key.indexOf(CLOCK);
-        if (at >= 0) {
-          clocks.put(e.key.substring(0, at), Clock.of(e.value));
+        int clock = e.key.indexOf(CLOCK);
+        int pending = e.key.indexOf(PENDING);
+        if (clock >= 0) {
+          clocks.put(e.key.substring(0, clock), Clock.of(e.value));
+        } else if (pending >= 0) {
+          pendingGroups.add(e.key.substring(0, pending));
         }
       }
     }
     long interval = Math.max(100, Math.min(1000, settings.window().toMillis() / 4));
-    context.schedule(Duration.ofMillis(interval), PunctuationType.WALL_CLOCK_TIME, this::closeIdle);
+    context.schedule(
+        Duration.ofMillis(interval), PunctuationType.WALL_CLOCK_TIME, this::onWallClock);
   }
 
   @Override
   public void process(Record<String, String> record) {
     String group = record.key();
-    String[] parts = group.split("\\|", 3);
     long wallNow = context.currentSystemTimeMs();
-    SummaryLayout layout =
-        references
-            .baseline(parts[0], parts[1])
-            .map(located -> layoutOf(located.baseline()))
-            .orElse(SummaryLayout.NONE);
     Clock clock = clocks.get(group);
     List<ObservationCodec.Timed> batch = codec.read(record.value());
     long maxEvent = clock == null ? Long.MIN_VALUE : clock.maxEventMs();
@@ -114,54 +128,105 @@ final class WindowPartials implements Processor<String, String, String, String> 
       maxEvent = Math.max(maxEvent, t.eventTimeMs());
     }
     long closedUpTo = clock == null ? Long.MIN_VALUE : clock.closedUpToMs();
-    Map<Long, WindowState> touched = new TreeMap<>();
+    long seq = clock == null ? 0 : clock.nextSeq();
+    Map<Long, List<ObservationCodec.Timed>> byWindow = new TreeMap<>();
     long late = 0;
     for (ObservationCodec.Timed t : batch) {
       long start = settings.windowStart(t.eventTimeMs());
       if (start + settings.window().toMillis() <= closedUpTo) {
         late++;
-        continue;
-      }
-      WindowState state = touched.computeIfAbsent(start, s -> load(group, s, layout));
-      if (state.layoutId().equals(layout.id())) {
-        state.add(t.observation(), layout);
       } else {
-        // The baseline changed while this window was open: merge as bin-less parts.
-        WindowState fresh = WindowState.empty(layout);
-        fresh.add(t.observation(), layout);
-        state.merge(fresh);
+        byWindow.computeIfAbsent(start, s -> new ArrayList<>()).add(t);
       }
+    }
+    for (Map.Entry<Long, List<ObservationCodec.Timed>> e : byWindow.entrySet()) {
+      store.put(pendingKey(group, e.getKey(), seq++), pendingValue(0, codec.toBytes(e.getValue())));
     }
     if (late > 0) {
       // Counted in the shard's current window, so the next summary reports them.
-      long current = settings.windowStart(maxEvent);
-      touched.computeIfAbsent(current, s -> load(group, s, layout)).addLate(late);
+      store.put(
+          pendingKey(group, settings.windowStart(maxEvent), seq++),
+          pendingValue(late, new byte[0]));
       metrics.late("partial", late);
     }
-    touched.forEach((start, state) -> store.put(windowKey(group, start), state.toBytes()));
-    Clock updated = new Clock(maxEvent, closedUpTo, wallNow);
+    pendingGroups.add(group);
+    Clock updated = new Clock(maxEvent, closedUpTo, wallNow, seq);
     clocks.put(group, updated);
     store.put(group + CLOCK, updated.bytes());
     close(group, updated, maxEvent, wallNow);
   }
 
+  private void onWallClock(long wallNow) {
+    // Fold pending entries every few seconds: often enough to keep them few, rarely enough that
+    // the big window states are rewritten a few times a minute, not at every commit.
+    long every = Math.max(1000, Math.min(5000, settings.window().toMillis() / 10));
+    if (wallNow - lastCompactionMs >= every) {
+      lastCompactionMs = wallNow;
+      for (String group : new ArrayList<>(pendingGroups)) {
+        compact(group);
+      }
+    }
+    for (Map.Entry<String, Clock> e : new ArrayList<>(clocks.entrySet())) {
+      close(e.getKey(), e.getValue(), e.getValue().effectiveMs(wallNow), wallNow);
+    }
+  }
+
+  /** Folds a shard's pending entries into its window states. */
+  private void compact(String group) {
+    if (!pendingGroups.remove(group)) {
+      return;
+    }
+    List<KeyValue<String, byte[]>> pending = new ArrayList<>();
+    try (KeyValueIterator<String, byte[]> it =
+        store.prefixScan(group + PENDING, new StringSerializer())) {
+      it.forEachRemaining(pending::add);
+    }
+    if (pending.isEmpty()) {
+      return;
+    }
+    String[] parts = group.split("\\|", 3);
+    SummaryLayout layout =
+        references
+            .baseline(parts[0], parts[1])
+            .map(located -> layoutOf(located.baseline()))
+            .orElse(SummaryLayout.NONE);
+    Map<Long, WindowState> touched = new TreeMap<>();
+    for (KeyValue<String, byte[]> entry : pending) {
+      String rest = entry.key.substring(group.length() + 1);
+      long start = Long.parseLong(rest.substring(0, rest.indexOf(PENDING)));
+      WindowState state = touched.computeIfAbsent(start, s -> load(group, s, layout));
+      ByteBuffer value = ByteBuffer.wrap(entry.value);
+      long late = value.getLong();
+      byte[] observations = new byte[value.remaining()];
+      value.get(observations);
+      if (late > 0) {
+        state.addLate(late);
+      }
+      if (observations.length > 0) {
+        WindowState part = WindowState.empty(layout);
+        for (ObservationCodec.Timed t : codec.fromBytes(observations)) {
+          part.add(t.observation(), layout);
+        }
+        // Merging (rather than adding to the state) also copes with a baseline replaced while
+        // this window was open: parts on other bins merge without their counts.
+        state.merge(part);
+      }
+      store.delete(entry.key);
+    }
+    touched.forEach((start, state) -> store.put(windowKey(group, start), state.toBytes()));
+  }
+
   /** A baseline's layout, computed once per loaded baseline (it hashes the whole state). */
-  private SummaryLayout layoutOf(io.igstream.drift.Baseline baseline) {
+  private SummaryLayout layoutOf(Baseline baseline) {
     if (layouts.size() > 64) {
       layouts.clear();
     }
-    return layouts.computeIfAbsent(baseline, b -> baseline.layout());
+    return layouts.computeIfAbsent(baseline, Baseline::layout);
   }
 
   private WindowState load(String group, long start, SummaryLayout layout) {
     byte[] bytes = store.get(windowKey(group, start));
     return bytes == null ? WindowState.empty(layout) : WindowState.fromBytes(bytes);
-  }
-
-  private void closeIdle(long wallNow) {
-    for (Map.Entry<String, Clock> e : new ArrayList<>(clocks.entrySet())) {
-      close(e.getKey(), e.getValue(), e.getValue().effectiveMs(wallNow), wallNow);
-    }
   }
 
   /** Closes every window whose end plus grace the shard's clock has passed. */
@@ -171,13 +236,12 @@ final class WindowPartials implements Processor<String, String, String, String> 
     if (clockMs == Long.MIN_VALUE || closable <= clock.closedUpToMs()) {
       return;
     }
+    compact(group);
     String[] parts = group.split("\\|", 3);
     List<KeyValue<String, byte[]>> windows = new ArrayList<>();
     try (KeyValueIterator<String, byte[]> it =
         store.prefixScan(group + WINDOW, new StringSerializer())) {
-      while (it.hasNext()) {
-        windows.add(it.next());
-      }
+      it.forEachRemaining(windows::add);
     }
     boolean emitted = false;
     boolean open = false;
@@ -201,7 +265,8 @@ final class WindowPartials implements Processor<String, String, String, String> 
       clocks.remove(group);
       store.delete(group + CLOCK);
     } else {
-      Clock moved = new Clock(clock.maxEventMs(), closable, clock.lastEventWallMs());
+      Clock moved =
+          new Clock(clock.maxEventMs(), closable, clock.lastEventWallMs(), clock.nextSeq());
       clocks.put(group, moved);
       store.put(group + CLOCK, moved.bytes());
     }
@@ -225,7 +290,15 @@ final class WindowPartials implements Processor<String, String, String, String> 
         TO_PARTIALS);
   }
 
+  private static byte[] pendingValue(long late, byte[] observations) {
+    return ByteBuffer.allocate(8 + observations.length).putLong(late).put(observations).array();
+  }
+
   private static String windowKey(String group, long start) {
     return group + WINDOW + String.format("%020d", start);
+  }
+
+  private static String pendingKey(String group, long start, long seq) {
+    return group + PENDING + String.format("%020d", start) + PENDING + String.format("%019d", seq);
   }
 }

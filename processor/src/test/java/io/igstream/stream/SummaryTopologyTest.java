@@ -113,7 +113,8 @@ class SummaryTopologyTest {
             "partials",
             Duration.ofMillis(WINDOW),
             Duration.ofSeconds(10),
-            Duration.ofSeconds(30));
+            Duration.ofSeconds(30),
+            DriftPolicy.DEFAULT_MIN_EVENTS);
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "igstream-summary-test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");

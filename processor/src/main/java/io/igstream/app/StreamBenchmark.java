@@ -1,0 +1,175 @@
+package io.igstream.app;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.igstream.app.broker.ChildProcessBroker;
+import io.igstream.app.broker.KafkaBroker;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * End-to-end throughput through a real broker, summaries off against on: the same events (tabular
+ * fixtures, where IG is cheapest and the summaries' share of the work is largest) are produced
+ * first, then the stream explains them; the rate is taken between the first and last attribution's
+ * timestamps, so start-up and model loading do not count.
+ */
+final class StreamBenchmark {
+
+  private static final List<String> MODELS = List.of("breast_cancer", "diabetes");
+
+  private final Path fixtures;
+  private final PrintWriter out;
+
+  StreamBenchmark(Path fixtures, PrintWriter out) {
+    this.fixtures = fixtures;
+    this.out = out;
+  }
+
+  int run(int events, int rounds) throws Exception {
+    DemoSamples samples = new DemoSamples(fixtures, MODELS);
+    out.println("Starting a single-node Kafka broker for the end-to-end benchmark...");
+    out.flush();
+    Map<Boolean, List<Double>> rates = new LinkedHashMap<>();
+    rates.put(false, new ArrayList<>());
+    rates.put(true, new ArrayList<>());
+    try (KafkaBroker broker = ChildProcessBroker.start()) {
+      for (int round = 0; round < rounds; round++) {
+        for (boolean summaries : new boolean[] {false, true}) {
+          double rate = once(broker.bootstrapServers(), samples, events, summaries);
+          rates.get(summaries).add(rate);
+          out.printf(
+              Locale.ROOT,
+              "round %d  summaries %-3s  %d events  %.0f attributions/s%n",
+              round + 1,
+              summaries ? "on" : "off",
+              events,
+              rate);
+          out.flush();
+        }
+      }
+    }
+    double off = mean(rates.get(false));
+    double on = mean(rates.get(true));
+    out.printf(
+        Locale.ROOT,
+        "%nend-to-end attributions/s (%s, %d events per run, mean of %d runs)%n"
+            + "  summaries off  %.0f%n  summaries on   %.0f%n  ratio on/off   %.2f%n",
+        String.join(" + ", MODELS),
+        events,
+        rounds,
+        off,
+        on,
+        on / off);
+    out.flush();
+    return 0;
+  }
+
+  private double once(String servers, DemoSamples samples, int events, boolean summaries)
+      throws Exception {
+    String run = "igstream-bench-" + UUID.randomUUID().toString().substring(0, 8);
+    Path state = Files.createTempDirectory("igstream-bench-state");
+    try {
+      Map<String, String> env = new LinkedHashMap<>();
+      env.put("IGSTREAM_TOPICS_INPUT", run + ".predictions");
+      env.put("IGSTREAM_TOPICS_ATTRIBUTIONS", run + ".attributions");
+      env.put("IGSTREAM_TOPICS_DEAD_LETTERS", run + ".dead-letters");
+      env.put("IGSTREAM_TOPICS_BATCHES", run + ".batches");
+      env.put("IGSTREAM_TOPICS_SUMMARY_PARTIALS", run + ".summary-partials");
+      env.put("IGSTREAM_TOPICS_SUMMARIES", run + ".summaries");
+      env.put("IGSTREAM_TOPICS_ALERTS", run + ".alerts");
+      env.put("IGSTREAM_SUMMARIES_ENABLED", String.valueOf(summaries));
+      env.put("IGSTREAM_SUMMARIES_WINDOW_MS", "10000");
+      env.put("IGSTREAM_HTTP_PORT", "-1");
+      env.put("IGSTREAM_KAFKA_STATE_DIR", state.toString());
+      AppConfig config =
+          AppConfig.load(null, env).withBrokerAndModels(servers, fixtures.resolve("models"), run);
+      try (RunCommand.Running running = RunCommand.Running.start(config)) {
+        // The app has created the topics; the producer outruns the stream, which is measured.
+        produce(servers, config, samples, events);
+        return consume(servers, config, events);
+      }
+    } finally {
+      deleteTree(state);
+    }
+  }
+
+  private static void produce(String servers, AppConfig config, DemoSamples samples, int events) {
+    Properties props = new Properties();
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
+    props.put(ProducerConfig.LINGER_MS_CONFIG, "20");
+    try (KafkaProducer<String, String> producer =
+        new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
+      long now = System.currentTimeMillis();
+      for (int n = 0; n < events; n++) {
+        ObjectNode event = samples.event(n);
+        String id = "bench-" + n;
+        event.put("event_id", id);
+        // Event times spread over a minute, so summaries close several windows.
+        event.put(
+            "event_time", java.time.Instant.ofEpochMilli(now + n * 60_000L / events).toString());
+        producer.send(new ProducerRecord<>(config.stream().inputTopic(), id, event.toString()));
+      }
+      producer.flush();
+    }
+  }
+
+  private static double consume(String servers, AppConfig config, int events) {
+    Properties props = new Properties();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
+    props.put(ConsumerConfig.GROUP_ID_CONFIG, "igstream-bench-" + UUID.randomUUID());
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    long first = Long.MAX_VALUE;
+    long last = Long.MIN_VALUE;
+    int seen = 0;
+    long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+    try (KafkaConsumer<String, String> consumer =
+        new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
+      consumer.subscribe(
+          List.of(config.stream().attributionsTopic(), config.stream().deadLetterTopic()));
+      while (seen < events && System.nanoTime() < deadline) {
+        for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
+          seen++;
+          first = Math.min(first, r.timestamp());
+          last = Math.max(last, r.timestamp());
+        }
+      }
+    }
+    if (seen < events) {
+      throw new IllegalStateException("only " + seen + " of " + events + " events came back");
+    }
+    return (seen - 1) / Math.max(1e-3, (last - first) / 1000.0);
+  }
+
+  private static double mean(List<Double> values) {
+    return values.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (var files = Files.walk(dir)) {
+      for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}
