@@ -32,18 +32,29 @@ class SchemaExamplesTest {
   @MethodSource("examples")
   void exampleIsValidAgainstItsSchema(Path example) throws IOException {
     String name = example.getFileName().toString();
-    String schema =
-        name.startsWith("prediction-event")
-            ? "prediction-event.schema.json"
-            : name.startsWith("attribution-record")
-                ? "attribution-record.schema.json"
-                : name.startsWith("dead-letter")
-                    ? "dead-letter-record.schema.json"
-                    : name.startsWith("model-config")
-                        ? "model-config.schema.json"
-                        : "error-record.schema.json";
-    Schemas.assertValid(schema, JSON.readTree(example.toFile()));
+    Schemas.assertValid(schemaOf(name), JSON.readTree(example.toFile()));
   }
+
+  /** The schema an example file name belongs to: examples are named after their schema. */
+  static String schemaOf(String example) {
+    for (String schema : SCHEMAS) {
+      if (example.startsWith(schema.replace(".schema.json", ""))) {
+        return schema;
+      }
+    }
+    throw new AssertionError("example " + example + " names no schema of " + SCHEMAS);
+  }
+
+  private static final List<String> SCHEMAS =
+      List.of(
+          "prediction-event.schema.json",
+          "attribution-record.schema.json",
+          "dead-letter-record.schema.json",
+          "error-record.schema.json",
+          "model-config.schema.json",
+          "summary-record.schema.json",
+          "alert-record.schema.json",
+          "baseline.schema.json");
 
   @Test
   void everySchemaHasAtLeastOneExample() throws IOException {
@@ -51,6 +62,18 @@ class SchemaExamplesTest {
     assertThat(names).anyMatch(n -> n.startsWith("prediction-event"));
     assertThat(names).anyMatch(n -> n.startsWith("attribution-record"));
     assertThat(names).anyMatch(n -> n.startsWith("error-record"));
+    for (String schema : SCHEMAS) {
+      assertThat(names).as(schema).anyMatch(n -> schemaOf(n).equals(schema));
+    }
+    // Every schema file is in the list, so none goes without an example.
+    List<String> files;
+    try (Stream<Path> list = Files.list(Schemas.root())) {
+      files =
+          list.map(p -> p.getFileName().toString())
+              .filter(n -> n.endsWith(".schema.json"))
+              .toList();
+    }
+    assertThat(files).containsExactlyInAnyOrderElementsOf(SCHEMAS);
   }
 
   @Test
