@@ -49,7 +49,7 @@ public final class AlertTracker {
       boolean continues = before != null && before.lastWindowEndMs() == key.startMs();
       int windows = continues ? before.windows() + 1 : 1;
       long quietUntil = before == null ? Long.MIN_VALUE : before.quietUntilMs();
-      int required = c.comparison().equals("skew") ? policy.skewWindows() : policy.driftWindows();
+      int required = c.comparison().equals("drift") ? policy.driftWindows() : policy.skewWindows();
       if (windows >= required && key.endMs() > quietUntil) {
         alerts.add(record(key, c, windows));
         quietUntil = key.endMs() + policy.cooldownWindows() * windowMs;

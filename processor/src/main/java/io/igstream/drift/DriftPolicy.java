@@ -100,7 +100,7 @@ public record DriftPolicy(
           .forEach(
               (objective, bands) -> {
                 Map<String, Band> known = merged.get(objective);
-                if (known == null) {
+                if (known == null || bands == null) {
                   throw new IllegalArgumentException(
                       "unknown drift objective '" + objective + "'; use one of " + merged.keySet());
                 }
@@ -124,8 +124,23 @@ public record DriftPolicy(
       o.alertOn()
           .forEach(
               (objective, metrics) -> {
-                if (!merged.containsKey(objective)) {
-                  throw new IllegalArgumentException("unknown drift objective '" + objective + "'");
+                if (!merged.containsKey(objective) || metrics == null) {
+                  throw new IllegalArgumentException(
+                      "alert_on: unknown drift objective '"
+                          + objective
+                          + "' or no list of metrics; use one of "
+                          + merged.keySet());
+                }
+                for (String metric : metrics) {
+                  if (!merged.get(objective).containsKey(metric)) {
+                    throw new IllegalArgumentException(
+                        "alert_on: unknown metric '"
+                            + metric
+                            + "' for "
+                            + objective
+                            + "; use one of "
+                            + merged.get(objective).keySet());
+                  }
                 }
                 alerts.put(objective, List.copyOf(metrics));
               });

@@ -19,7 +19,11 @@ final class Sentences {
       WindowSummarizer.WindowKey key) {
     String model = "model " + key.model() + " version " + key.version();
     String against =
-        comparison.equals("skew") ? "against its training baseline" : "against the previous window";
+        switch (comparison) {
+          case "skew" -> "against its training baseline";
+          case "drift" -> "against the previous window";
+          default -> "in this window";
+        };
     String window = " in the window starting " + Instant.ofEpochMilli(key.startMs()).toString();
     String measured =
         String.format(

@@ -154,7 +154,12 @@ public final class WindowState {
   /** Global importance per feature: mean |attribution|. */
   public Map<String, Double> importance() {
     Map<String, Double> out = new TreeMap<>();
-    features.forEach((name, state) -> out.put(name, state.attribution().meanAbs()));
+    // A feature without one finite attribution in the window has no importance to rank.
+    features.forEach(
+        (name, state) -> {
+          double meanAbs = state.attribution().meanAbs();
+          out.put(name, Double.isNaN(meanAbs) ? 0.0 : meanAbs);
+        });
     return out;
   }
 

@@ -56,7 +56,8 @@ public final class WindowSummarizer {
         .put("end", Instant.ofEpochMilli(key.endMs()).toString());
     out.put("events", current.events());
     out.put("late_events", current.lateEvents() + lateCarried);
-    out.put("explainer_hash", String.join(",", current.explainerHashes()));
+    var hashes = out.putArray("explainer_hashes");
+    current.explainerHashes().forEach(hashes::add);
     out.set("baseline", skew.describe());
     out.set("previous_window", drift.describe());
     List<Crossing> crossings = new ArrayList<>();
@@ -104,10 +105,23 @@ public final class WindowSummarizer {
     quality.put("max", error.finiteCount() == 0 ? Double.NaN : error.sketch().getMaxItem());
     quality.put("error_bar", DriftPolicy.ERROR_BAR);
     double over = error.fractionAbove(DriftPolicy.ERROR_BAR);
-    quality.put("fraction_over_error_bar", over);
     quality.put("undefined", error.missing());
-    quality.set("skew", skewing.quality(over));
-    quality.set("drift", drifting.quality(over));
+    // An absolute check of this window, judged once whatever the references.
+    Comparer window = new Comparer("window", key, current, Reference.none(null), policy, crossings);
+    window.metric(
+        quality,
+        DriftPolicy.EXPLANATION_QUALITY,
+        null,
+        "fraction_over_error_bar",
+        over,
+        current.events() < policy.minEvents() ? Status.INSUFFICIENT_DATA : null,
+        String.format(
+            Locale.ROOT,
+            "%.1f%% of events exceed the %.0f%% approximation-error bar",
+            100 * over,
+            100 * DriftPolicy.ERROR_BAR));
+    quality.set("skew", skewing.quality());
+    quality.set("drift", drifting.quality());
 
     ObjectNode dataset = out.putObject("dataset");
     dataset.set("skew", skewing.dataset());
@@ -116,7 +130,7 @@ public final class WindowSummarizer {
     Status overall =
         current.events() < policy.minEvents()
             ? Status.INSUFFICIENT_DATA
-            : skewing.overall.worse(drifting.overall);
+            : skewing.overall.worse(drifting.overall).worse(window.overall);
     out.put("status", overall.name());
     return new Result(FiniteJson.sanitise(out), List.copyOf(crossings), overall);
   }
@@ -143,9 +157,13 @@ public final class WindowSummarizer {
       }
       order.sort(Comparator.comparingLong((Integer i) -> -counts[i]));
       for (int i : order.subList(0, Math.min(5, order.size()))) {
-        top.addObject()
-            .put("category", bins.label(i))
-            .put("share", counts[i] / (double) Math.max(1, s.count()));
+        ObjectNode category = top.addObject();
+        if (i <= bins.pointMasses().length) {
+          category.put("category", bins.pointMasses()[i - 1]);
+        } else {
+          category.put("category", "other");
+        }
+        category.put("share", counts[i] / (double) Math.max(1, s.count()));
       }
     }
     return v;
@@ -322,7 +340,7 @@ public final class WindowSummarizer {
       return node;
     }
 
-    ObjectNode quality(double overBar) {
+    ObjectNode quality() {
       ObjectNode node = JSON.objectNode();
       Status blocked = unavailable(true);
       if (blocked == Status.NO_BASELINE) {
@@ -341,20 +359,6 @@ public final class WindowSummarizer {
               "jensen_shannon",
               blocked,
               true);
-      status =
-          status.worse(
-              metric(
-                  node,
-                  DriftPolicy.EXPLANATION_QUALITY,
-                  null,
-                  "fraction_over_error_bar",
-                  overBar,
-                  current.events() < policy.minEvents() ? Status.INSUFFICIENT_DATA : null,
-                  String.format(
-                      Locale.ROOT,
-                      "%.1f%% of events exceed the %.0f%% approximation-error bar",
-                      100 * overBar,
-                      100 * DriftPolicy.ERROR_BAR)));
       node.put("status", status.name());
       return node;
     }
@@ -480,8 +484,10 @@ public final class WindowSummarizer {
         double value,
         Status blocked,
         String what) {
-      return metric(
-          node, objective, feature, name, value, blocked, what, policy.alerts(objective, name));
+      boolean alerting = policy.alerts(objective, name);
+      Status status = metric(node, objective, feature, name, value, blocked, what, alerting);
+      // A metric that does not alert is reported with its verdict but does not set the section's.
+      return alerting || blocked != null ? status : Status.OK;
     }
 
     private Status metric(
@@ -533,13 +539,34 @@ public final class WindowSummarizer {
    * bins, otherwise approximate counts from the sketches on the reference's bins.
    */
   static long[][] commonCounts(FeatureSketch ref, FeatureSketch cur) {
-    if (ref.bins() != null && ref.bins().equals(cur.bins())) {
+    if (ref.bins() != null && ref.bins().equals(cur.bins()) && !mostlyInTails(ref)) {
       return new long[][] {ref.counts(), cur.counts()};
+    }
+    if (ref.bins() != null && ref.bins().equals(cur.bins()) && !ref.sketch().isEmpty()) {
+      // The reference (a previous window already far outside the baseline) sits in a tail bin
+      // the frozen bins cannot resolve: compare on the reference's own deciles instead.
+      FeatureBins own = FeatureBins.fromSketch(ref.sketch());
+      return new long[][] {
+        own.countsFromSketch(ref.sketch(), ref.missing()),
+        own.countsFromSketch(cur.sketch(), cur.missing())
+      };
     }
     FeatureBins bins = ref.bins() != null ? ref.bins() : FeatureBins.fromSketch(ref.sketch());
     long[] refCounts =
         ref.bins() != null ? ref.counts() : bins.countsFromSketch(ref.sketch(), ref.missing());
     return new long[][] {refCounts, bins.countsFromSketch(cur.sketch(), cur.missing())};
+  }
+
+  /** Whether more than a quarter of a quantity lies in the two tail bins of its frozen bins. */
+  private static boolean mostlyInTails(FeatureSketch s) {
+    FeatureBins bins = s.bins();
+    if (bins.categorical() || bins.edges().length == 0) {
+      return false;
+    }
+    long[] counts = s.counts();
+    int low = 1 + bins.pointMasses().length;
+    long tails = counts[low] + counts[counts.length - 1];
+    return tails * 4 > Math.max(1, s.count());
   }
 
   private static long sum(long[] counts) {

@@ -216,10 +216,10 @@ final class SummaryMerger implements Processor<String, String, String, String> {
       describe.put("status", "NO_BASELINE");
       return WindowSummarizer.Reference.none(describe);
     }
-    describe.put("status", "OK");
+    boolean mismatch = !state.previous.explainerHashes().equals(current.explainerHashes());
+    describe.put("status", mismatch ? "BASELINE_MISMATCH" : "OK");
     describe.put("start", Instant.ofEpochMilli(state.previousStartMs).toString());
     describe.put("events", state.previous.events());
-    boolean mismatch = !state.previous.explainerHashes().equals(current.explainerHashes());
     return new WindowSummarizer.Reference(state.previous, mismatch, describe);
   }
 
