@@ -43,6 +43,7 @@ class ReferenceAttributionTest {
         "sigmoid_binary",
         "breast_cancer",
         "diabetes",
+        "diabetes_v2",
         "digits_cnn",
         "text_sentiment",
         "multi_input",
