@@ -90,6 +90,8 @@ public final class StreamApp implements AutoCloseable {
   public void start() {
     if (config.createTopics()) {
       createTopics();
+    } else {
+      checkTopicsExist();
     }
     streams.start();
     LOG.info(
@@ -104,7 +106,54 @@ public final class StreamApp implements AutoCloseable {
     return streams.state();
   }
 
-  private void createTopics() {
+  /** With topics managed elsewhere, a missing one is a clear error, not a silent idle stream. */
+  private void checkTopicsExist() {
+    try (Admin client = Admin.create(adminProperties())) {
+      Set<String> existing = client.listTopics().names().get();
+      List<String> missing = new ArrayList<>(requiredTopics());
+      missing.removeAll(existing);
+      if (!missing.isEmpty()) {
+        throw new IllegalStateException(
+            "igstream.topics.create=false but these topics do not exist: "
+                + missing
+                + " (create them with as many partitions as the input topic"
+                + (config.summaries().enabled()
+                    ? ", or set igstream.summaries.enabled=false to run without drift summaries"
+                    : "")
+                + ")");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while listing topics", e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(
+          "cannot list topics on "
+              + config.kafka().get("bootstrap.servers")
+              + ": "
+              + e.getCause().getMessage(),
+          e);
+    }
+  }
+
+  private List<String> requiredTopics() {
+    List<String> topics =
+        new ArrayList<>(
+            List.of(
+                config.stream().inputTopic(),
+                config.stream().batchTopic(),
+                config.stream().attributionsTopic(),
+                config.stream().deadLetterTopic()));
+    if (config.summaries().enabled()) {
+      topics.addAll(
+          List.of(
+              config.summaries().partialsTopic(),
+              config.summaries().summariesTopic(),
+              config.summaries().alertsTopic()));
+    }
+    return topics;
+  }
+
+  private Properties adminProperties() {
     Properties admin = new Properties();
     config
         .kafka()
@@ -114,23 +163,14 @@ public final class StreamApp implements AutoCloseable {
                 admin.put(k, v);
               }
             });
-    try (Admin client = Admin.create(admin)) {
+    return admin;
+  }
+
+  private void createTopics() {
+    try (Admin client = Admin.create(adminProperties())) {
       Set<String> existing = client.listTopics().names().get();
       List<NewTopic> missing = new ArrayList<>();
-      List<String> topics =
-          new ArrayList<>(
-              List.of(
-                  config.stream().inputTopic(),
-                  config.stream().batchTopic(),
-                  config.stream().attributionsTopic(),
-                  config.stream().deadLetterTopic()));
-      if (config.summaries().enabled()) {
-        topics.addAll(
-            List.of(
-                config.summaries().partialsTopic(),
-                config.summaries().summariesTopic(),
-                config.summaries().alertsTopic()));
-      }
+      List<String> topics = requiredTopics();
       for (String topic : topics) {
         if (!existing.contains(topic)) {
           missing.add(

@@ -84,7 +84,7 @@ public final class ExplanationTopology {
         strings.serializer(),
         "micro-batch-and-explain");
     if (summaries.enabled()) {
-      addSummaries(topology, summaries, references, driftMetrics);
+      addSummaries(topology, summaries, settings.shards(), references, driftMetrics);
     }
     return topology;
   }
@@ -92,6 +92,7 @@ public final class ExplanationTopology {
   private static void addSummaries(
       Topology topology,
       SummarySettings summaries,
+      int shards,
       SummaryReferences references,
       DriftMetrics driftMetrics) {
     var strings = Serdes.String();
@@ -120,7 +121,7 @@ public final class ExplanationTopology {
         summaries.partialsTopic());
     topology.addProcessor(
         "merge-summaries",
-        () -> new SummaryMerger(summaries, references, driftMetrics),
+        () -> new SummaryMerger(summaries, shards, references, driftMetrics),
         "summary-partials");
     topology.addStateStore(
         Stores.keyValueStoreBuilder(

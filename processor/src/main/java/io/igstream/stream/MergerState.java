@@ -26,6 +26,7 @@ final class MergerState {
   record Open(WindowState state, long firstArrivalWallMs) {}
 
   final Map<String, Shard> shards = new TreeMap<>();
+  final java.util.TreeSet<String> retired = new java.util.TreeSet<>();
   final TreeMap<Long, Open> open = new TreeMap<>();
   WindowState previous;
   long previousStartMs;
@@ -42,6 +43,10 @@ final class MergerState {
         out.writeUTF(e.getKey());
         out.writeLong(e.getValue().watermarkMs());
         out.writeLong(e.getValue().heardWallMs());
+      }
+      out.writeInt(retired.size());
+      for (String r : retired) {
+        out.writeUTF(r);
       }
       out.writeInt(open.size());
       for (Map.Entry<Long, Open> e : open.entrySet()) {
@@ -72,6 +77,10 @@ final class MergerState {
       int shards = in.readInt();
       for (int i = 0; i < shards; i++) {
         s.shards.put(in.readUTF(), new Shard(in.readLong(), in.readLong()));
+      }
+      int retired = in.readInt();
+      for (int i = 0; i < retired; i++) {
+        s.retired.add(in.readUTF());
       }
       int open = in.readInt();
       for (int i = 0; i < open; i++) {

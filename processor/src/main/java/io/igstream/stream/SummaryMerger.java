@@ -41,14 +41,20 @@ final class SummaryMerger implements Processor<String, String, String, String> {
   private static final Logger LOG = LoggerFactory.getLogger(SummaryMerger.class);
 
   private final SummarySettings settings;
+  private final int shardCount;
   private final SummaryReferences references;
   private final DriftMetrics metrics;
   private final ObjectMapper json = new ObjectMapper();
   private ProcessorContext<String, String> context;
   private KeyValueStore<String, byte[]> store;
 
-  SummaryMerger(SummarySettings settings, SummaryReferences references, DriftMetrics metrics) {
+  SummaryMerger(
+      SummarySettings settings,
+      int shardCount,
+      SummaryReferences references,
+      DriftMetrics metrics) {
     this.settings = settings;
+    this.shardCount = shardCount;
     this.references = references;
     this.metrics = metrics;
   }
@@ -77,7 +83,9 @@ final class SummaryMerger implements Processor<String, String, String, String> {
     String shard = partial.get("shard").asText();
     if (partial.get("retired").asBoolean()) {
       state.shards.remove(shard);
+      state.retired.add(shard);
     } else {
+      state.retired.remove(shard);
       state.shards.merge(
           shard,
           new MergerState.Shard(partial.get("watermark").asLong(), wallNow),
@@ -124,7 +132,19 @@ final class SummaryMerger implements Processor<String, String, String, String> {
     long lastReady = Long.MIN_VALUE;
     for (Map.Entry<Long, MergerState.Open> e : state.open.entrySet()) {
       long end = e.getKey() + settings.window().toMillis();
-      boolean allShardsPast = state.shards.values().stream().allMatch(s -> s.watermarkMs() >= end);
+      // Every shard that may hold events of this version must be past the window: a shard not
+      // heard from yet may simply not have reached it. Retired shards (idle) are not waited for.
+      boolean allShardsPast = true;
+      for (int i = 0; i < shardCount; i++) {
+        String shard = String.valueOf(i);
+        MergerState.Shard s = state.shards.get(shard);
+        if (!state.retired.contains(shard) && (s == null || s.watermarkMs() < end)) {
+          allShardsPast = false;
+        }
+      }
+      for (MergerState.Shard s : state.shards.values()) {
+        allShardsPast &= s.watermarkMs() >= end;
+      }
       boolean waitedEnough =
           wallNow - e.getValue().firstArrivalWallMs() >= settings.mergeWait().toMillis();
       if (allShardsPast || waitedEnough) {

@@ -15,9 +15,15 @@ public final class ModelRoots {
 
   /** Copies fixture {@code fixture} (version 1) to {@code root/model/version}, with its config. */
   public static void deploy(Path root, String fixture, String model, String version) {
+    deploy(root, fixture, "1", model, version);
+  }
+
+  /** Copies version {@code fixtureVersion} of a fixture to {@code root/model/version}. */
+  public static void deploy(
+      Path root, String fixture, String fixtureVersion, String model, String version) {
     Path source = Fixtures.root().resolve("models").resolve(fixture);
     try {
-      copyTree(source.resolve("1"), root.resolve(model).resolve(version));
+      copyTree(source.resolve(fixtureVersion), root.resolve(model).resolve(version));
       Path config = source.resolve(ModelConfig.FILE_NAME);
       if (Files.exists(config)) {
         Files.copy(
