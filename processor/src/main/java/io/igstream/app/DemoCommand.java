@@ -115,22 +115,8 @@ public final class DemoCommand implements Callable<Integer> {
         servers = broker.bootstrapServers();
       }
       out.println("Kafka at " + servers + "; models from " + root.resolve("models"));
-      Map<String, String> env = new java.util.LinkedHashMap<>();
+      Map<String, String> env = RunTopics.prefixed("igstream-demo-" + runId);
       String[] pairs = {
-        "IGSTREAM_TOPICS_INPUT",
-        "igstream-demo-" + runId + ".predictions",
-        "IGSTREAM_TOPICS_ATTRIBUTIONS",
-        "igstream-demo-" + runId + ".attributions",
-        "IGSTREAM_TOPICS_DEAD_LETTERS",
-        "igstream-demo-" + runId + ".dead-letters",
-        "IGSTREAM_TOPICS_BATCHES",
-        "igstream-demo-" + runId + ".batches",
-        "IGSTREAM_TOPICS_SUMMARY_PARTIALS",
-        "igstream-demo-" + runId + ".summary-partials",
-        "IGSTREAM_TOPICS_SUMMARIES",
-        "igstream-demo-" + runId + ".summaries",
-        "IGSTREAM_TOPICS_ALERTS",
-        "igstream-demo-" + runId + ".alerts",
         "IGSTREAM_SUMMARIES_WINDOW_MS",
         String.valueOf(window.toMillis()),
         "IGSTREAM_SUMMARIES_GRACE_MS",
@@ -499,7 +485,7 @@ public final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  private static void deleteTree(Path dir) throws IOException {
+  static void deleteTree(Path dir) throws IOException {
     if (!Files.exists(dir)) {
       return;
     }

@@ -3,7 +3,6 @@ package io.igstream.app;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.igstream.app.broker.ChildProcessBroker;
 import io.igstream.app.broker.KafkaBroker;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -86,14 +85,7 @@ final class StreamBenchmark {
     String run = "igstream-bench-" + UUID.randomUUID().toString().substring(0, 8);
     Path state = Files.createTempDirectory("igstream-bench-state");
     try {
-      Map<String, String> env = new LinkedHashMap<>();
-      env.put("IGSTREAM_TOPICS_INPUT", run + ".predictions");
-      env.put("IGSTREAM_TOPICS_ATTRIBUTIONS", run + ".attributions");
-      env.put("IGSTREAM_TOPICS_DEAD_LETTERS", run + ".dead-letters");
-      env.put("IGSTREAM_TOPICS_BATCHES", run + ".batches");
-      env.put("IGSTREAM_TOPICS_SUMMARY_PARTIALS", run + ".summary-partials");
-      env.put("IGSTREAM_TOPICS_SUMMARIES", run + ".summaries");
-      env.put("IGSTREAM_TOPICS_ALERTS", run + ".alerts");
+      Map<String, String> env = RunTopics.prefixed(run);
       env.put("IGSTREAM_SUMMARIES_ENABLED", String.valueOf(summaries));
       env.put("IGSTREAM_SUMMARIES_WINDOW_MS", "10000");
       env.put("IGSTREAM_HTTP_PORT", "-1");
@@ -106,7 +98,7 @@ final class StreamBenchmark {
         return consume(servers, config, events);
       }
     } finally {
-      deleteTree(state);
+      DemoCommand.deleteTree(state);
     }
   }
 
@@ -160,16 +152,5 @@ final class StreamBenchmark {
 
   private static double mean(List<Double> values) {
     return values.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (var files = Files.walk(dir)) {
-      for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
   }
 }

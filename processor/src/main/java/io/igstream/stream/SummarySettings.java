@@ -43,15 +43,16 @@ public record SummarySettings(
   }
 
   public static SummarySettings disabled() {
+    SummarySettings d = defaults();
     return new SummarySettings(
         false,
-        DEFAULT_SUMMARIES,
-        DEFAULT_ALERTS,
-        DEFAULT_PARTIALS,
-        Duration.ofHours(1),
-        Duration.ofMinutes(5),
-        Duration.ofMinutes(1),
-        DriftPolicy.DEFAULT_MIN_EVENTS);
+        d.summariesTopic,
+        d.alertsTopic,
+        d.partialsTopic,
+        d.window,
+        d.grace,
+        d.mergeWait,
+        d.minEvents);
   }
 
   /** The start of the window holding an event time. */

@@ -69,6 +69,8 @@ class DriftIntegrationTest {
   void stationaryIsQuietShiftsAndANewVersionRaiseAlertsNamingTheFeature() throws Exception {
     ModelRoots.deploy(models, "diabetes", "1", "diabetes", "1");
     ModelRoots.deploy(models, "diabetes", "2", "diabetes", "2");
+    // The fixture's own version-1 baseline would be found first: this test makes the model's.
+    Files.deleteIfExists(models.resolve("diabetes/1").resolve(Baseline.FILE_NAME));
     Path data = Fixtures.root().resolve("data");
     Path baseline = models.resolve("diabetes").resolve(Baseline.FILE_NAME);
     int exit =
@@ -85,14 +87,7 @@ class DriftIntegrationTest {
     assertThat(Baseline.read(baseline).state().events()).isEqualTo(353);
 
     String run = "drift-" + UUID.randomUUID().toString().substring(0, 6);
-    Map<String, String> env = new LinkedHashMap<>();
-    env.put("IGSTREAM_TOPICS_INPUT", run + ".predictions");
-    env.put("IGSTREAM_TOPICS_ATTRIBUTIONS", run + ".attributions");
-    env.put("IGSTREAM_TOPICS_DEAD_LETTERS", run + ".dead-letters");
-    env.put("IGSTREAM_TOPICS_BATCHES", run + ".batches");
-    env.put("IGSTREAM_TOPICS_SUMMARY_PARTIALS", run + ".summary-partials");
-    env.put("IGSTREAM_TOPICS_SUMMARIES", run + ".summaries");
-    env.put("IGSTREAM_TOPICS_ALERTS", run + ".alerts");
+    Map<String, String> env = RunTopics.prefixed(run);
     env.put("IGSTREAM_SUMMARIES_WINDOW_MS", String.valueOf(WINDOW_MS));
     // Event time runs about 5x faster than the wall clock here: 5 s of grace is 1 s of skew
     // between input partitions, far more than they drift apart while the producer is paced.
@@ -153,6 +148,18 @@ class DriftIntegrationTest {
           }
         }
       }
+      // The drift gauges and alert counters are on /metrics' registry.
+      assertThat(
+              running
+                  .registry
+                  .find("igstream.drift.score")
+                  .tags("model", "diabetes", "version", "1", "feature", "bmi", "comparison", "skew")
+                  .gauges())
+          .isNotEmpty();
+      assertThat(running.registry.find("igstream.alerts").tags("version", "1").counter())
+          .isNotNull();
+      assertThat(running.registry.find("igstream.summary.window_lag_seconds").gauges())
+          .isNotEmpty();
       // Alerts of the last windows are written with their summaries; read what is left.
       for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofSeconds(2))) {
         if (r.topic().equals(config.summaries().alertsTopic())) {
