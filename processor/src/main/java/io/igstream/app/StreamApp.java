@@ -79,6 +79,8 @@ public final class StreamApp implements AutoCloseable {
     props.put(
         StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
         String.valueOf(MAX_RECORD_BYTES));
+    // The changelogs Streams creates hold summary window state (sketches, hundreds of KB).
+    props.put(StreamsConfig.topicPrefix("max.message.bytes"), String.valueOf(MAX_RECORD_BYTES));
     // We have no global stores; opting in now is Kafka 5's default and silences its start-up
     // warning.
     props.put("processing.exception.handler.global.enabled", "true");

@@ -88,6 +88,9 @@ final class StreamBenchmark {
       Map<String, String> env = RunTopics.prefixed(run);
       env.put("IGSTREAM_SUMMARIES_ENABLED", String.valueOf(summaries));
       env.put("IGSTREAM_SUMMARIES_WINDOW_MS", "10000");
+      // Windows close and are summarised during the run, so their cost is measured too.
+      env.put("IGSTREAM_SUMMARIES_GRACE_MS", "1000");
+      env.put("IGSTREAM_SUMMARIES_MERGE_WAIT_MS", "2000");
       env.put("IGSTREAM_HTTP_PORT", "-1");
       env.put("IGSTREAM_KAFKA_STATE_DIR", state.toString());
       AppConfig config =
@@ -106,9 +109,12 @@ final class StreamBenchmark {
     Properties props = new Properties();
     props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
     props.put(ProducerConfig.LINGER_MS_CONFIG, "20");
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
     try (KafkaProducer<String, String> producer =
         new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
       long now = System.currentTimeMillis();
+      java.util.concurrent.atomic.AtomicReference<Exception> failure =
+          new java.util.concurrent.atomic.AtomicReference<>();
       for (int n = 0; n < events; n++) {
         ObjectNode event = samples.event(n);
         String id = "bench-" + n;
@@ -116,9 +122,20 @@ final class StreamBenchmark {
         // Event times spread over a minute, so summaries close several windows.
         event.put(
             "event_time", java.time.Instant.ofEpochMilli(now + n * 60_000L / events).toString());
-        producer.send(new ProducerRecord<>(config.stream().inputTopic(), id, event.toString()));
+        // A send that fails (the topic is seconds old) would otherwise look like a lost event.
+        producer.send(
+            new ProducerRecord<>(config.stream().inputTopic(), id, event.toString()),
+            (metadata, error) -> {
+              if (error != null) {
+                failure.compareAndSet(null, error);
+              }
+            });
       }
       producer.flush();
+      if (failure.get() != null) {
+        throw new IllegalStateException(
+            "the benchmark could not produce its events: " + failure.get(), failure.get());
+      }
     }
   }
 

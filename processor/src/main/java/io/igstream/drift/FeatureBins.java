@@ -27,8 +27,8 @@ public record FeatureBins(boolean categorical, double[] pointMasses, double[] ed
   public static final int MAX_CATEGORIES = 20;
 
   public FeatureBins {
-    pointMasses = pointMasses.clone();
-    edges = edges.clone();
+    pointMasses = Arrays.stream(pointMasses).map(v -> v + 0.0).distinct().toArray();
+    edges = Arrays.stream(edges).map(v -> v + 0.0).distinct().toArray();
     Arrays.sort(pointMasses);
     for (int i = 1; i < edges.length; i++) {
       if (!(edges[i] > edges[i - 1])) {
@@ -43,7 +43,8 @@ public record FeatureBins(boolean categorical, double[] pointMasses, double[] ed
   }
 
   /** The bin of a value. */
-  public int index(double x) {
+  public int index(double value) {
+    double x = value + 0.0;
     if (Double.isNaN(x)) {
       return 0;
     }
@@ -104,7 +105,7 @@ public record FeatureBins(boolean categorical, double[] pointMasses, double[] ed
     for (double v : sample) {
       if (Double.isFinite(v)) {
         finite++;
-        frequency.merge(v == 0.0 ? 0.0 : v, 1, Integer::sum);
+        frequency.merge(v + 0.0, 1, Integer::sum);
         integral &= v == Math.rint(v);
       }
     }
@@ -123,8 +124,8 @@ public record FeatureBins(boolean categorical, double[] pointMasses, double[] ed
     }
     KllDoublesSketch rest = KllDoublesSketch.newHeapInstance();
     for (double v : sample) {
-      if (Double.isFinite(v) && !masses.contains(v == 0.0 ? 0.0 : v)) {
-        rest.update(v);
+      if (Double.isFinite(v) && !masses.contains(v + 0.0)) {
+        rest.update(v + 0.0);
       }
     }
     return new FeatureBins(
@@ -150,7 +151,7 @@ public record FeatureBins(boolean categorical, double[] pointMasses, double[] ed
     double[] quantiles = sketch.getQuantiles(ranks, QuantileSearchCriteria.INCLUSIVE);
     quantiles[0] = sketch.getMinItem();
     quantiles[QUANTILE_BINS] = sketch.getMaxItem();
-    return Arrays.stream(quantiles).distinct().sorted().toArray();
+    return Arrays.stream(quantiles).map(v -> v + 0.0).distinct().sorted().toArray();
   }
 
   /**

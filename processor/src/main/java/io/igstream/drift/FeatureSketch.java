@@ -42,7 +42,9 @@ public final class FeatureSketch {
   }
 
   /** Adds one value; NaN (or infinity) counts as missing. */
-  public void add(double x) {
+  public void add(double value) {
+    // -0.0 and 0.0 are one value here: bins, point masses and sketches must agree on it.
+    double x = value + 0.0;
     if (counts != null) {
       counts[bins.index(Double.isFinite(x) ? x : Double.NaN)]++;
     }

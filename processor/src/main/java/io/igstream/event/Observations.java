@@ -13,9 +13,16 @@ import java.util.Map;
  * summarised feature named after the input, whose value is the mean of its elements (for inputs
  * attributed at a layer, such as token ids, the number of non-zero ids) and whose attribution is
  * the total |attribution| over its elements; with a channel reducer, each channel is also one
- * feature ({@code input[c]}).
+ * feature ({@code input[c]}). An input with more than {@value #MAX_NAMED_FEATURES} named features
+ * is summarised as a whole too.
  */
 public final class Observations {
+
+  /**
+   * More named features than this in one input are summarised as the input's totals: each keeps two
+   * quantile sketches per window, and a window's partial must stay well under a record's size.
+   */
+  public static final int MAX_NAMED_FEATURES = 100;
 
   private Observations() {}
 
@@ -34,10 +41,13 @@ public final class Observations {
       DenseArray x = instance.get(input);
       boolean layer = a != entry.getValue();
       List<String> names = how == null ? null : how.featureNames();
-      if (names != null) {
+      if (names != null && names.size() <= MAX_NAMED_FEATURES) {
         for (int i = 0; i < names.size() && i < a.size(); i++) {
-          values.put(names.get(i), x != null && i < x.size() ? x.values()[i] : Double.NaN);
-          attributions.put(names.get(i), a.values()[i]);
+          // Two inputs naming a feature alike must not overwrite each other.
+          String name =
+              attributions.containsKey(names.get(i)) ? input + "." + names.get(i) : names.get(i);
+          values.put(name, x != null && i < x.size() ? x.values()[i] : Double.NaN);
+          attributions.put(name, a.values()[i]);
         }
         continue;
       }

@@ -97,7 +97,11 @@ public final class DriftMetrics {
     gauge(
         "igstream.summary.fraction_over_error_bar",
         Tags.of("model", model, "version", version),
-        summary.path("explanation_quality").path("fraction_over_error_bar").asDouble(Double.NaN));
+        summary
+            .path("explanation_quality")
+            .path("fraction_over_error_bar")
+            .path("value")
+            .asDouble(Double.NaN));
   }
 
   private void score(

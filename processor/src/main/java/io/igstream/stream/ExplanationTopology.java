@@ -65,7 +65,14 @@ public final class ExplanationTopology {
         "batches", strings.deserializer(), strings.deserializer(), settings.batchTopic());
     topology.addProcessor(
         "micro-batch-and-explain",
-        () -> new MicroBatcher(settings, explainer, parser, metrics, summaries.enabled()),
+        () ->
+            new MicroBatcher(
+                settings,
+                explainer,
+                parser,
+                metrics,
+                summaries.enabled(),
+                summaries.grace().toMillis()),
         "batches");
     topology.addStateStore(
         Stores.keyValueStoreBuilder(

@@ -32,6 +32,7 @@ final class MergerState {
   long previousStartMs;
   long summarisedUpToMs = Long.MIN_VALUE;
   long lateCarried;
+  long lastProgressWallMs;
   AlertTracker tracker = new AlertTracker();
 
   byte[] toBytes() {
@@ -61,6 +62,7 @@ final class MergerState {
       }
       out.writeLong(summarisedUpToMs);
       out.writeLong(lateCarried);
+      out.writeLong(lastProgressWallMs);
       writeBlob(out, tracker.toBytes());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -94,6 +96,7 @@ final class MergerState {
       }
       s.summarisedUpToMs = in.readLong();
       s.lateCarried = in.readLong();
+      s.lastProgressWallMs = in.readLong();
       s.tracker = AlertTracker.fromBytes(readBlob(in));
     } catch (IOException e) {
       throw new IllegalStateException("corrupt summary merger state: " + e.getMessage(), e);

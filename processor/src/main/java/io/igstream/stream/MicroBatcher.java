@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * and offsets commit in one transaction under exactly-once, so a buffered event survives a crash
  * and is explained exactly once.
  */
-final class MicroBatcher implements Processor<String, String, String, String> {
+final class MicroBatcher implements Processor<String, String, String, Object> {
 
   static final String STORE = "igstream-batch-buffer";
 
@@ -49,10 +49,12 @@ final class MicroBatcher implements Processor<String, String, String, String> {
   private final EventParser parser;
   private final StreamMetrics metrics;
   private final boolean summaries;
-  private final ObservationCodec codec = new ObservationCodec();
+  private final long summaryGraceMs;
   private final ObjectMapper json = new ObjectMapper();
   private final Map<String, GroupState> groups = new HashMap<>();
-  private ProcessorContext<String, String> context;
+  // Values are Strings for the sinks and a batch of observations for the window partials, which
+  // share this task, so they take the objects as they are rather than through JSON.
+  private ProcessorContext<String, Object> context;
   private KeyValueStore<String, String> buffer;
 
   MicroBatcher(
@@ -60,12 +62,14 @@ final class MicroBatcher implements Processor<String, String, String, String> {
       BatchExplainer explainer,
       EventParser parser,
       StreamMetrics metrics,
-      boolean summaries) {
+      boolean summaries,
+      long summaryGraceMs) {
     this.settings = settings;
     this.explainer = explainer;
     this.parser = parser;
     this.metrics = metrics;
     this.summaries = summaries;
+    this.summaryGraceMs = summaryGraceMs;
   }
 
   /** What the processor remembers of a group between records: size and oldest buffering time. */
@@ -75,7 +79,7 @@ final class MicroBatcher implements Processor<String, String, String, String> {
   }
 
   @Override
-  public void init(ProcessorContext<String, String> context) {
+  public void init(ProcessorContext<String, Object> context) {
     this.context = context;
     this.buffer = context.getStateStore(STORE);
     // A revived task calls init again on this instance: forget the aborted transaction's counts.
@@ -195,9 +199,16 @@ final class MicroBatcher implements Processor<String, String, String, String> {
         metrics.explained();
         Observation observation = ((Outcome.Explained) outcome).observation();
         if (summaries && observation != null) {
+          // A clock far ahead (local time labelled UTC, a typo'd year) must not close every open
+          // window of its shard: such events count in the shard's current window instead.
           observed.add(
               new ObservationCodec.Timed(
-                  EventTimes.of(events.get(i).eventTime(), envelope.timestampMs()), observation));
+                  EventTimes.of(
+                      events.get(i).eventTime(),
+                      envelope.timestampMs(),
+                      context.currentSystemTimeMs(),
+                      summaryGraceMs),
+                  observation));
         }
         context.forward(
             new Record<>(envelope.eventId(), record, context.currentSystemTimeMs()),
@@ -210,7 +221,7 @@ final class MicroBatcher implements Processor<String, String, String, String> {
     if (!observed.isEmpty()) {
       // One record per batch: the summaries update their window state once, not per event.
       context.forward(
-          new Record<>(group, codec.write(observed), context.currentSystemTimeMs()),
+          new Record<>(group, new ObservationBatch(observed), context.currentSystemTimeMs()),
           TO_WINDOW_PARTIALS);
     }
     for (KeyValue<String, Envelope> entry : entries) {

@@ -48,6 +48,11 @@ final class SummaryMerger implements Processor<String, String, String, String> {
   private ProcessorContext<String, String> context;
   private KeyValueStore<String, byte[]> store;
 
+  /** Versions with open windows or unreported late events: the punctuator looks at these only. */
+  private final java.util.Set<String> waiting = new java.util.HashSet<>();
+
+  private long startedWallMs;
+
   SummaryMerger(
       SummarySettings settings,
       int shardCount,
@@ -63,6 +68,17 @@ final class SummaryMerger implements Processor<String, String, String, String> {
   public void init(ProcessorContext<String, String> context) {
     this.context = context;
     this.store = context.getStateStore(STORE);
+    this.startedWallMs = context.currentSystemTimeMs();
+    waiting.clear();
+    try (KeyValueIterator<String, byte[]> it = store.all()) {
+      while (it.hasNext()) {
+        KeyValue<String, byte[]> e = it.next();
+        MergerState state = MergerState.fromBytes(e.value);
+        if (!state.open.isEmpty() || state.lateCarried > 0) {
+          waiting.add(e.key);
+        }
+      }
+    }
     long interval = Math.max(100, Math.min(1000, settings.mergeWait().toMillis() / 4));
     context.schedule(
         Duration.ofMillis(interval), PunctuationType.WALL_CLOCK_TIME, this::onWallClock);
@@ -80,6 +96,7 @@ final class SummaryMerger implements Processor<String, String, String, String> {
       return;
     }
     MergerState state = load(key);
+    state.lastProgressWallMs = wallNow;
     String shard = partial.get("shard").asText();
     if (partial.get("retired").asBoolean()) {
       state.shards.remove(shard);
@@ -112,19 +129,40 @@ final class SummaryMerger implements Processor<String, String, String, String> {
     }
     finishReady(key, state, wallNow);
     store.put(key, state.toBytes());
+    track(key, state);
+  }
+
+  private void track(String key, MergerState state) {
+    if (!state.open.isEmpty() || state.lateCarried > 0) {
+      waiting.add(key);
+    } else {
+      waiting.remove(key);
+    }
   }
 
   private void onWallClock(long wallNow) {
-    List<KeyValue<String, byte[]>> all = new ArrayList<>();
-    try (KeyValueIterator<String, byte[]> it = store.all()) {
-      it.forEachRemaining(all::add);
-    }
-    for (KeyValue<String, byte[]> e : all) {
-      MergerState state = MergerState.fromBytes(e.value);
-      if (finishReady(e.key, state, wallNow)) {
-        store.put(e.key, state.toBytes());
+    for (String key : new ArrayList<>(waiting)) {
+      byte[] bytes = store.get(key);
+      if (bytes == null) {
+        waiting.remove(key);
+        continue;
       }
+      MergerState state = MergerState.fromBytes(bytes);
+      if (finishReady(key, state, wallNow)) {
+        store.put(key, state.toBytes());
+      }
+      track(key, state);
     }
+  }
+
+  /**
+   * Whether the version's shards have been quiet for the merge wait: measured from the last partial
+   * that arrived (not from a window's first one), so a replay that is still catching up keeps its
+   * shards' partials, and after a restart from the restart.
+   */
+  private boolean quietLongEnough(MergerState state, long wallNow) {
+    return wallNow - Math.max(state.lastProgressWallMs, startedWallMs)
+        >= settings.mergeWait().toMillis();
   }
 
   /** Summarises, in order, every open window that is complete or has waited long enough. */
@@ -142,16 +180,27 @@ final class SummaryMerger implements Processor<String, String, String, String> {
           allShardsPast = false;
         }
       }
-      for (MergerState.Shard s : state.shards.values()) {
-        allShardsPast &= s.watermarkMs() >= end;
-      }
-      boolean waitedEnough =
-          wallNow - e.getValue().firstArrivalWallMs() >= settings.mergeWait().toMillis();
-      if (allShardsPast || waitedEnough) {
+      if (allShardsPast || quietLongEnough(state, wallNow)) {
         lastReady = e.getKey();
       }
     }
     if (lastReady == Long.MIN_VALUE) {
+      if (state.open.isEmpty()
+          && state.lateCarried > 0
+          && state.summarisedUpToMs != Long.MIN_VALUE
+          && quietLongEnough(state, wallNow)) {
+        // Traffic stopped after late partials: report them in an empty next window rather than
+        // hold them until traffic resumes.
+        String[] parts = key.split("\\|", 2);
+        summarise(
+            parts[0],
+            parts[1],
+            state.summarisedUpToMs,
+            WindowState.empty(io.igstream.drift.SummaryLayout.NONE),
+            state,
+            wallNow);
+        return true;
+      }
       return false;
     }
     String[] parts = key.split("\\|", 2);
@@ -197,8 +246,17 @@ final class SummaryMerger implements Processor<String, String, String, String> {
           alert.get("value").asDouble());
     }
     metrics.summarised(model, version, summary, alerts, wallNow - end);
-    state.previous = window;
-    state.previousStartMs = start;
+    // Drift's reference moves on to this window unless it was too small to judge, or drifted
+    // without an alert yet: then the next window is compared with the same reference, so that a
+    // step change crosses in consecutive windows and alerts (a gradual drift does anyway).
+    boolean driftCrossed =
+        result.crossings().stream().anyMatch(c -> c.comparison().equals("drift"));
+    boolean driftAlerted =
+        alerts.stream().anyMatch(a -> a.get("comparison").asText().equals("drift"));
+    if (window.events() >= policy.minEvents() && (!driftCrossed || driftAlerted)) {
+      state.previous = window;
+      state.previousStartMs = start;
+    }
     state.summarisedUpToMs = end;
   }
 

@@ -42,7 +42,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * <p>An idle shard's clock advances with the wall clock, so its windows still close; each close
  * also reports the shard's watermark, so the merger knows when every shard is done with a window.
  */
-final class WindowPartials implements Processor<String, String, String, String> {
+final class WindowPartials implements Processor<String, ObservationBatch, String, String> {
 
   static final String STORE = "igstream-summary-partials";
   static final String TO_PARTIALS = "to-summary-partials";
@@ -50,6 +50,9 @@ final class WindowPartials implements Processor<String, String, String, String> 
   private static final char WINDOW = '\u0001';
   private static final char CLOCK = '\u0002';
   private static final char PENDING = '\u0003';
+
+  /** How often pending entries are folded in, whatever the window size (and at every close). */
+  static final long COMPACT_EVERY_MS = 5000;
 
   private final SummarySettings settings;
   private final SummaryReferences references;
@@ -106,7 +109,16 @@ final class WindowPartials implements Processor<String, String, String, String> 
         int clock = e.key.indexOf(CLOCK);
         int pending = e.key.indexOf(PENDING);
         if (clock >= 0) {
-          clocks.put(e.key.substring(0, clock), Clock.of(e.value));
+          // Time spent down (or on another host's clock) is not event time passing: restart the
+          // wall-clock advance from now.
+          Clock restored = Clock.of(e.value);
+          clocks.put(
+              e.key.substring(0, clock),
+              new Clock(
+                  restored.maxEventMs(),
+                  restored.closedUpToMs(),
+                  context.currentSystemTimeMs(),
+                  restored.nextSeq()));
         } else if (pending >= 0) {
           pendingGroups.add(e.key.substring(0, pending));
         }
@@ -118,21 +130,30 @@ final class WindowPartials implements Processor<String, String, String, String> 
   }
 
   @Override
-  public void process(Record<String, String> record) {
+  public void process(Record<String, ObservationBatch> record) {
     String group = record.key();
     long wallNow = context.currentSystemTimeMs();
     Clock clock = clocks.get(group);
-    List<ObservationCodec.Timed> batch = codec.read(record.value());
+    List<ObservationCodec.Timed> batch = record.value().observations();
     long maxEvent = clock == null ? Long.MIN_VALUE : clock.maxEventMs();
     for (ObservationCodec.Timed t : batch) {
       maxEvent = Math.max(maxEvent, t.eventTimeMs());
     }
+    if (maxEvent == EventTimes.UNTIMED) {
+      maxEvent = wallNow;
+    }
     long closedUpTo = clock == null ? Long.MIN_VALUE : clock.closedUpToMs();
+    // The first window still open: untimed events and late counts go there.
+    long current =
+        closedUpTo == Long.MIN_VALUE
+            ? settings.windowStart(maxEvent)
+            : Math.max(settings.windowStart(maxEvent), closedUpTo);
     long seq = clock == null ? 0 : clock.nextSeq();
     Map<Long, List<ObservationCodec.Timed>> byWindow = new TreeMap<>();
     long late = 0;
     for (ObservationCodec.Timed t : batch) {
-      long start = settings.windowStart(t.eventTimeMs());
+      long start =
+          t.eventTimeMs() == EventTimes.UNTIMED ? current : settings.windowStart(t.eventTimeMs());
       if (start + settings.window().toMillis() <= closedUpTo) {
         late++;
       } else {
@@ -144,9 +165,8 @@ final class WindowPartials implements Processor<String, String, String, String> 
     }
     if (late > 0) {
       // Counted in the shard's current window, so the next summary reports them.
-      store.put(
-          pendingKey(group, settings.windowStart(maxEvent), seq++),
-          pendingValue(late, new byte[0]));
+      // Into the first window still open (the one of the newest event may have closed already).
+      store.put(pendingKey(group, current, seq++), pendingValue(late, new byte[0]));
       metrics.late("partial", late);
     }
     pendingGroups.add(group);
@@ -159,7 +179,7 @@ final class WindowPartials implements Processor<String, String, String, String> 
   private void onWallClock(long wallNow) {
     // Fold pending entries every few seconds: often enough to keep them few, rarely enough that
     // the big window states are rewritten a few times a minute, not at every commit.
-    long every = Math.max(1000, Math.min(5000, settings.window().toMillis() / 10));
+    long every = COMPACT_EVERY_MS;
     if (wallNow - lastCompactionMs >= every) {
       lastCompactionMs = wallNow;
       for (String group : new ArrayList<>(pendingGroups)) {
@@ -203,13 +223,16 @@ final class WindowPartials implements Processor<String, String, String, String> 
         state.addLate(late);
       }
       if (observations.length > 0) {
-        WindowState part = WindowState.empty(layout);
-        for (ObservationCodec.Timed t : codec.fromBytes(observations)) {
-          part.add(t.observation(), layout);
+        List<ObservationCodec.Timed> batch = codec.fromBytes(observations);
+        if (state.layoutId().equals(layout.id())) {
+          batch.forEach(t -> state.add(t.observation(), layout));
+        } else {
+          // The baseline was replaced while this window was open: parts on other bins merge
+          // without their counts.
+          WindowState part = WindowState.empty(layout);
+          batch.forEach(t -> part.add(t.observation(), layout));
+          state.merge(part);
         }
-        // Merging (rather than adding to the state) also copes with a baseline replaced while
-        // this window was open: parts on other bins merge without their counts.
-        state.merge(part);
       }
       store.delete(entry.key);
     }

@@ -131,7 +131,8 @@ class SummaryTopologyTest {
                 metrics,
                 new DriftMetrics(metrics.registry())),
             props,
-            Instant.ofEpochMilli(T0));
+            // The wall clock is ahead of every event time, as in production.
+            Instant.ofEpochMilli(T0 + 3_600_000));
     input =
         driver.createInputTopic("in", Serdes.String().serializer(), Serdes.String().serializer());
     summaries = output("summaries");
@@ -261,6 +262,37 @@ class SummaryTopologyTest {
         .isEqualTo("OK");
     assertThat(feature(all.get(0), "x0").get("drift").get("value").get("status").asText())
         .isEqualTo("NO_BASELINE");
+  }
+
+  @Test
+  void absurdAndFutureEventTimesNeitherCrashNorCloseOpenWindows() throws IOException {
+    start(null);
+    window(0, 300, 0);
+    // An instant past Long milliseconds, and one in 2099 (a clock labelled wrongly).
+    for (String time : new String[] {"+300000000-01-01T00:00:00Z", "2099-01-01T00:00:00Z"}) {
+      input.pipeInput(
+          "k",
+          "{\"event_id\":\"odd-"
+              + time.length()
+              + "\",\"model\":\"m\",\"version\":\"1\",\"event_time\":\""
+              + time
+              + "\",\"inputs\":{\"x\":[0.1,0.2,0.3]}}");
+    }
+    driver.advanceWallClockTime(Duration.ofSeconds(2));
+    window(0, 100, 0);
+    driver.advanceWallClockTime(Duration.ofMinutes(5));
+
+    List<JsonNode> all = read(summaries);
+    assertThat(attributions.getQueueSize()).isEqualTo(402);
+    long counted = 0;
+    for (JsonNode s : all) {
+      counted += s.get("events").asLong() + s.get("late_events").asLong();
+    }
+    assertThat(counted).isEqualTo(402);
+    // Window 0 was not closed early by the 2099 event: its later 100 events are in it, not late,
+    // and the two unusable times were counted in the shard's current window (window 0).
+    assertThat(all.get(0).get("events").asLong()).isEqualTo(402);
+    assertThat(all.get(0).get("late_events").asLong()).isZero();
   }
 
   private static JsonNode feature(JsonNode summary, String name) {
