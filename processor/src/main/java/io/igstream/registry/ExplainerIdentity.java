@@ -20,6 +20,18 @@ public record ExplainerIdentity(ObjectNode config, String hash) {
   private static final ObjectMapper CANONICAL =
       new ObjectMapper().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
 
+  /**
+   * The hash an event's attributions were made with: an event that brings its own target or
+   * baseline was explained differently from the config, so its hash says so and a window holding it
+   * reports BASELINE_MISMATCH for attributions instead of mixing them silently.
+   */
+  public String forEvent(io.igstream.event.PredictionEvent event) {
+    boolean own =
+        (event.target() != null && !event.target().isNull())
+            || (event.baseline() != null && !event.baseline().isNull());
+    return own ? hash + "+event-target-or-baseline" : hash;
+  }
+
   static ExplainerIdentity of(
       ModelConfig config, String output, OutputKind kind, IgOptions options) {
     ObjectNode node = CANONICAL.createObjectNode();
@@ -37,6 +49,7 @@ public record ExplainerIdentity(ObjectNode config, String hash) {
     node.set("inputs", CANONICAL.valueToTree(config.inputs()));
     if (options.errorTarget() != null) {
       node.put("error_target", options.errorTarget());
+      node.put("max_steps", options.maxSteps());
     }
     try {
       // Sorted keys at every level, so that the hash does not depend on the config file's order.

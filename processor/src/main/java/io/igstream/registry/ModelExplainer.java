@@ -277,7 +277,7 @@ public final class ModelExplainer implements AutoCloseable {
                       requests.get(j).inputs(),
                       slot.result().get(0),
                       presentation,
-                      identity.hash()));
+                      identity.forEvent(event)));
     }
     return List.of(outcomes);
   }
