@@ -10,17 +10,21 @@ import java.nio.charset.StandardCharsets;
 import java.util.function.BooleanSupplier;
 
 /**
- * The processor's HTTP endpoint: {@code /health} (200 while the stream runs, 503 otherwise, for
- * liveness and readiness probes) and {@code /metrics} in Prometheus' text format. The JDK's own
- * server is enough for two read-only paths.
+ * The processor's HTTP endpoint: {@code /live} and {@code /ready} for orchestrators' probes (see
+ * {@link StreamProbes}), {@code /health} (200 while the stream runs or rebalances, kept for simple
+ * checks) and {@code /metrics} in Prometheus' text format. The JDK's own server is enough for
+ * read-only paths.
  */
 final class HttpEndpoint implements AutoCloseable {
 
   private final HttpServer server;
 
-  HttpEndpoint(int port, BooleanSupplier healthy, PrometheusMeterRegistry metrics)
+  HttpEndpoint(
+      int port, BooleanSupplier healthy, StreamProbes probes, PrometheusMeterRegistry metrics)
       throws IOException {
     server = HttpServer.create(new InetSocketAddress(port), 0);
+    server.createContext("/live", exchange -> verdict(exchange, probes.live()));
+    server.createContext("/ready", exchange -> verdict(exchange, probes.ready()));
     server.createContext(
         "/health",
         exchange ->
@@ -38,6 +42,11 @@ final class HttpEndpoint implements AutoCloseable {
 
   int port() {
     return server.getAddress().getPort();
+  }
+
+  private static void verdict(HttpExchange exchange, StreamProbes.Verdict verdict)
+      throws IOException {
+    respond(exchange, verdict.ok() ? 200 : 503, verdict.reason() + "\n", "text/plain");
   }
 
   private static void respond(HttpExchange exchange, int status, String body, String type)

@@ -94,6 +94,7 @@ public final class RunCommand implements Callable<Integer> {
                   () ->
                       app.state() == KafkaStreams.State.RUNNING
                           || app.state() == KafkaStreams.State.REBALANCING,
+                  app.probes(),
                   registry);
       return new Running(registry, metrics, repository, app, http);
     }

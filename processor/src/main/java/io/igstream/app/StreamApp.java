@@ -39,6 +39,7 @@ public final class StreamApp implements AutoCloseable {
 
   private final AppConfig config;
   private final KafkaStreams streams;
+  private final StreamProbes probes;
 
   public StreamApp(AppConfig config, BatchExplainer explainer, StreamMetrics metrics) {
     this.config = config;
@@ -55,6 +56,9 @@ public final class StreamApp implements AutoCloseable {
                 metrics,
                 new DriftMetrics(metrics.registry())),
             properties(config));
+    this.probes =
+        new StreamProbes(config.modelRoot(), Duration.ofSeconds(30), System::currentTimeMillis);
+    streams.setStateListener(probes);
     // A failure that escapes a batch (a bug, not bad data) restarts the thread; the transaction
     // aborts, so nothing is lost or duplicated.
     streams.setUncaughtExceptionHandler(
@@ -102,6 +106,10 @@ public final class StreamApp implements AutoCloseable {
         config.stream().inputTopic(),
         config.stream().attributionsTopic(),
         config.stream().deadLetterTopic());
+  }
+
+  StreamProbes probes() {
+    return probes;
   }
 
   public KafkaStreams.State state() {

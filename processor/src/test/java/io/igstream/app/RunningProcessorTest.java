@@ -26,6 +26,13 @@ class RunningProcessorTest {
 
   @TempDir Path work;
 
+  private static HttpResponse<String> get(HttpClient http, RunCommand.Running running, String path)
+      throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://localhost:" + running.httpPort() + path)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
   @Test
   void servesHealthAndMetricsWhileItProcesses() throws Exception {
     try (KafkaBroker broker = TestBrokers.start()) {
@@ -79,6 +86,27 @@ class RunningProcessorTest {
                       .contains("igstream_events_explained_total 1.0")
                       .contains("igstream_events_dead_lettered_total{stage=\"parse\"} 1.0");
                 });
+
+        // Readiness follows the model root; liveness does not.
+        assertThat(get(http, running, "/live").statusCode()).isEqualTo(200);
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(() -> get(http, running, "/ready").statusCode() == 200);
+        Path away = work.resolve("models-away");
+        java.nio.file.Files.move(models, away);
+        HttpResponse<String> notReady = get(http, running, "/ready");
+        assertThat(notReady.statusCode()).isEqualTo(503);
+        assertThat(notReady.body()).contains("model root");
+        assertThat(get(http, running, "/live").statusCode()).isEqualTo(200);
+        java.nio.file.Files.move(away, models);
+        assertThat(get(http, running, "/ready").statusCode()).isEqualTo(200);
+
+        // A stopped stream is not live: the orchestrator restarts the process.
+        running.app.close();
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(() -> get(http, running, "/live").statusCode() == 503);
+        assertThat(get(http, running, "/ready").statusCode()).isEqualTo(503);
       }
     }
   }
