@@ -6,6 +6,7 @@ import io.igstream.registry.BaselineFiles;
 import io.igstream.stream.DriftMetrics;
 import io.igstream.stream.ExplanationTopology;
 import io.igstream.stream.StreamMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,6 +41,7 @@ public final class StreamApp implements AutoCloseable {
   private final AppConfig config;
   private final KafkaStreams streams;
   private final StreamProbes probes;
+  private final KafkaStreamsMetrics clientMetrics;
 
   public StreamApp(AppConfig config, BatchExplainer explainer, StreamMetrics metrics) {
     this.config = config;
@@ -59,6 +61,9 @@ public final class StreamApp implements AutoCloseable {
     this.probes =
         new StreamProbes(config.modelRoot(), Duration.ofSeconds(30), System::currentTimeMillis);
     streams.setStateListener(probes);
+    // Kafka Streams' own metrics (thread, task, store, client) beside igstream's on /metrics.
+    this.clientMetrics = new KafkaStreamsMetrics(streams);
+    clientMetrics.bindTo(metrics.registry());
     // A failure that escapes a batch (a bug, not bad data) restarts the thread; the transaction
     // aborts, so nothing is lost or duplicated.
     streams.setUncaughtExceptionHandler(
@@ -223,5 +228,6 @@ public final class StreamApp implements AutoCloseable {
   @Override
   public void close() {
     streams.close(Duration.ofSeconds(30));
+    clientMetrics.close();
   }
 }

@@ -84,7 +84,10 @@ class RunningProcessorTest {
                   assertThat(response.body())
                       .contains("igstream_events_consumed_total 2.0")
                       .contains("igstream_events_explained_total 1.0")
-                      .contains("igstream_events_dead_lettered_total{stage=\"parse\"} 1.0");
+                      .contains("igstream_events_dead_lettered_total{stage=\"parse\"} 1.0")
+                      // Kafka Streams' own metrics, bound by Micrometer's binder.
+                      .contains("kafka_stream_thread_process_total")
+                      .contains("kafka_consumer_fetch_manager_records_consumed_total");
                 });
 
         // Readiness follows the model root; liveness does not.
