@@ -15,7 +15,6 @@ import io.igstream.registry.ModelExplainer;
 import io.igstream.tf.ModelLoadException;
 import io.igstream.tf.ModelLoader;
 import io.igstream.tf.OpRegistry;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -195,38 +194,27 @@ public final class BaselineCommand implements Callable<Integer> {
       throw new IllegalArgumentException(
           "a CSV sample needs feature names in the model config (inputs.<name>.feature_names); use JSON lines with 'inputs' otherwise");
     }
+    Csv.Table table = Csv.read(file);
+    Set<String> missing = new LinkedHashSet<>(features);
+    table.header().forEach(missing::remove);
+    if (!missing.isEmpty()) {
+      throw new IllegalArgumentException(
+          file + " lacks the columns " + missing + " that the model config names");
+    }
     List<PredictionEvent> out = new ArrayList<>();
-    try (BufferedReader reader = Files.newBufferedReader(file)) {
-      String headerLine = reader.readLine();
-      if (headerLine == null) {
-        throw new IllegalArgumentException(file + " is empty");
-      }
-      List<String> header = Csv.split(headerLine);
-      Set<String> missing = new LinkedHashSet<>(features);
-      header.forEach(missing::remove);
-      if (!missing.isEmpty()) {
-        throw new IllegalArgumentException(
-            file + " lacks the columns " + missing + " that the model config names");
-      }
-      String line;
-      int row = 0;
-      while ((line = reader.readLine()) != null) {
-        if (line.isBlank()) {
-          continue;
+    int row = 0;
+    for (Map<String, String> cells : table.rows()) {
+      row++;
+      Map<String, Double> values = new LinkedHashMap<>();
+      for (Map.Entry<String, String> cell : cells.entrySet()) {
+        if (features.contains(cell.getKey())) {
+          String text = cell.getValue().trim();
+          values.put(cell.getKey(), text.isEmpty() ? Double.NaN : parse(text, file, row));
         }
-        row++;
-        List<String> cells = Csv.split(line);
-        Map<String, Double> values = new LinkedHashMap<>();
-        for (int i = 0; i < header.size() && i < cells.size(); i++) {
-          if (features.contains(header.get(i))) {
-            String cell = cells.get(i).trim();
-            values.put(header.get(i), cell.isEmpty() ? Double.NaN : parse(cell, file, row));
-          }
-        }
-        out.add(
-            new PredictionEvent(
-                "baseline-" + row, model, version, null, null, values, null, null, null));
       }
+      out.add(
+          new PredictionEvent(
+              "baseline-" + row, model, version, null, null, values, null, null, null));
     }
     return out;
   }

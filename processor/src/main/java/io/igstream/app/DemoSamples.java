@@ -33,19 +33,14 @@ final class DemoSamples {
     Path jsonl = fixtures.resolve("data").resolve(model + ".test.jsonl");
     List<ObjectNode> out = new ArrayList<>();
     if (Files.isRegularFile(csv)) {
-      List<String> lines = Files.readAllLines(csv);
-      List<String> header = Csv.split(lines.get(0));
-      for (String line : lines.subList(1, lines.size())) {
-        if (line.isBlank()) {
-          continue;
-        }
-        List<String> cells = Csv.split(line);
+      for (Map<String, String> row : Csv.read(csv).rows()) {
         ObjectNode features = json.createObjectNode();
-        for (int i = 0; i < header.size() && i < cells.size(); i++) {
-          if (!header.get(i).equals("label")) {
-            features.put(header.get(i), Double.parseDouble(cells.get(i)));
-          }
-        }
+        row.forEach(
+            (name, value) -> {
+              if (!name.equals("label")) {
+                features.put(name, Double.parseDouble(value));
+              }
+            });
         ObjectNode event = json.createObjectNode().put("model", model).put("version", "1");
         event.set("features", features);
         out.add(event);

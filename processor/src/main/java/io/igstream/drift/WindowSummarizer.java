@@ -36,6 +36,53 @@ public final class WindowSummarizer {
     public static Reference none(ObjectNode describe) {
       return new Reference(null, false, describe);
     }
+
+    /** No baseline for skew, with where to put one. */
+    public static Reference noBaseline() {
+      ObjectNode describe = JSON.objectNode();
+      describe.put("status", Status.NO_BASELINE.name());
+      describe.put(
+          "hint",
+          "no "
+              + Baseline.FILE_NAME
+              + " next to the SavedModel or in the model's folder; make one with `igstream"
+              + " baseline`");
+      return none(describe);
+    }
+
+    /**
+     * A baseline as skew's reference for a window: mismatched when the window was explained with
+     * any other configuration than the baseline.
+     */
+    public static Reference ofBaseline(Baseline baseline, String scope, WindowState window) {
+      boolean mismatch =
+          !window.explainerHashes().isEmpty()
+              && !(window.explainerHashes().size() == 1
+                  && window.explainerHashes().first().equals(baseline.explainerHash()));
+      ObjectNode describe = JSON.objectNode();
+      describe.put("status", mismatch ? Status.BASELINE_MISMATCH.name() : Status.OK.name());
+      describe.put("baseline_id", baseline.id());
+      describe.put("scope", scope);
+      describe.put("made_with_version", baseline.version());
+      describe.put("sample_size", baseline.state().events());
+      describe.put("explainer_hash", baseline.explainerHash());
+      describe.put("created_at", baseline.createdAt());
+      return new Reference(baseline.state(), mismatch, describe);
+    }
+
+    /** An earlier window as drift's reference, or none. */
+    public static Reference ofPrevious(WindowState previous, long startMs, WindowState window) {
+      ObjectNode describe = JSON.objectNode();
+      if (previous == null) {
+        describe.put("status", Status.NO_BASELINE.name());
+        return none(describe);
+      }
+      boolean mismatch = !previous.explainerHashes().equals(window.explainerHashes());
+      describe.put("status", mismatch ? Status.BASELINE_MISMATCH.name() : Status.OK.name());
+      describe.put("start", Instant.ofEpochMilli(startMs).toString());
+      describe.put("events", previous.events());
+      return new Reference(previous, mismatch, describe);
+    }
   }
 
   /** The summary record, the crossings, and the window's overall status. */
@@ -210,6 +257,7 @@ public final class WindowSummarizer {
     private int judgedFeatures;
     private int driftedFeatures;
     private Status overall = Status.OK;
+    private Map<String, Double> referenceShares;
 
     Comparer(
         String kind,
@@ -230,6 +278,14 @@ public final class WindowSummarizer {
                   || reference.state().events() < policy.minEvents());
     }
 
+    /** The reference's shares of importance, computed once for all features. */
+    private Map<String, Double> referenceShares() {
+      if (referenceShares == null) {
+        referenceShares = reference.state().shares();
+      }
+      return referenceShares;
+    }
+
     private Status unavailable(boolean attributionLike) {
       if (reference.state() == null) {
         return Status.NO_BASELINE;
@@ -240,11 +296,15 @@ public final class WindowSummarizer {
       return insufficient ? Status.INSUFFICIENT_DATA : null;
     }
 
+    /** The reference's statistics of a feature, or null when there are none. */
+    private WindowState.FeatureState referenceFeature(String name) {
+      return reference.state() == null ? null : reference.state().features().get(name);
+    }
+
     ObjectNode feature(String name, FeatureSketch cur, boolean categorical, boolean countDrift) {
       ObjectNode node = JSON.objectNode();
       Status blocked = unavailable(false);
-      WindowState.FeatureState ref =
-          reference.state() == null ? null : reference.state().features().get(name);
+      WindowState.FeatureState ref = referenceFeature(name);
       if (blocked == Status.NO_BASELINE || ref == null) {
         node.put("status", Status.NO_BASELINE.name());
         return node;
@@ -272,8 +332,7 @@ public final class WindowSummarizer {
     ObjectNode attribution(String name, FeatureSketch cur, Double share) {
       ObjectNode node = JSON.objectNode();
       Status blocked = unavailable(true);
-      WindowState.FeatureState ref =
-          reference.state() == null ? null : reference.state().features().get(name);
+      WindowState.FeatureState ref = referenceFeature(name);
       if (blocked == Status.NO_BASELINE || ref == null) {
         node.put("status", Status.NO_BASELINE.name());
         return node;
@@ -288,7 +347,7 @@ public final class WindowSummarizer {
               "jensen_shannon",
               blocked,
               true);
-      double refShare = nanToZero(reference.state().shares().get(name));
+      double refShare = nanToZero(referenceShares().get(name));
       double change = nanToZero(share) - refShare;
       node.put("reference_share", refShare);
       status =

@@ -22,8 +22,8 @@ final class MergerState {
   /** A shard's progress and when it was last heard from. */
   record Shard(long watermarkMs, long heardWallMs) {}
 
-  /** A window being merged and when its first part arrived (for the merge wait). */
-  record Open(WindowState state, long firstArrivalWallMs) {}
+  /** A window being merged. */
+  record Open(WindowState state) {}
 
   final Map<String, Shard> shards = new TreeMap<>();
   final java.util.TreeSet<String> retired = new java.util.TreeSet<>();
@@ -52,7 +52,6 @@ final class MergerState {
       out.writeInt(open.size());
       for (Map.Entry<Long, Open> e : open.entrySet()) {
         out.writeLong(e.getKey());
-        out.writeLong(e.getValue().firstArrivalWallMs());
         writeBlob(out, e.getValue().state().toBytes());
       }
       out.writeBoolean(previous != null);
@@ -87,8 +86,7 @@ final class MergerState {
       int open = in.readInt();
       for (int i = 0; i < open; i++) {
         long start = in.readLong();
-        long first = in.readLong();
-        s.open.put(start, new Open(WindowState.fromBytes(readBlob(in)), first));
+        s.open.put(start, new Open(WindowState.fromBytes(readBlob(in))));
       }
       if (in.readBoolean()) {
         s.previousStartMs = in.readLong();

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.igstream.drift.AlertTracker;
-import io.igstream.drift.Baseline;
 import io.igstream.drift.DriftPolicy;
 import io.igstream.drift.WindowState;
 import io.igstream.drift.WindowSummarizer;
@@ -14,7 +13,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -121,7 +119,7 @@ final class SummaryMerger implements Processor<String, String, String, String> {
       } else {
         MergerState.Open open = state.open.get(start);
         if (open == null) {
-          state.open.put(start, new MergerState.Open(part, wallNow));
+          state.open.put(start, new MergerState.Open(part));
         } else {
           open.state().merge(part);
         }
@@ -222,7 +220,8 @@ final class SummaryMerger implements Processor<String, String, String, String> {
     WindowSummarizer.WindowKey key = new WindowSummarizer.WindowKey(model, version, start, end);
     DriftPolicy policy = references.policy(model);
     WindowSummarizer.Reference skew = skewReference(model, version, window);
-    WindowSummarizer.Reference drift = driftReference(state, window);
+    WindowSummarizer.Reference drift =
+        WindowSummarizer.Reference.ofPrevious(state.previous, state.previousStartMs, window);
     WindowSummarizer.Result result =
         WindowSummarizer.summarise(key, window, skew, drift, policy, state.lateCarried);
     state.lateCarried = 0;
@@ -261,44 +260,10 @@ final class SummaryMerger implements Processor<String, String, String, String> {
   }
 
   private WindowSummarizer.Reference skewReference(String model, String version, WindowState w) {
-    Optional<SummaryReferences.Located> found = references.baseline(model, version);
-    ObjectNode describe = json.createObjectNode();
-    if (found.isEmpty()) {
-      describe.put("status", "NO_BASELINE");
-      describe.put(
-          "hint",
-          "no "
-              + Baseline.FILE_NAME
-              + " next to the SavedModel or in the model's folder; make one with `igstream"
-              + " baseline`");
-      return WindowSummarizer.Reference.none(describe);
-    }
-    Baseline baseline = found.get().baseline();
-    boolean mismatch =
-        !w.explainerHashes().isEmpty()
-            && !(w.explainerHashes().size() == 1
-                && w.explainerHashes().first().equals(baseline.explainerHash()));
-    describe.put("status", mismatch ? "BASELINE_MISMATCH" : "OK");
-    describe.put("baseline_id", baseline.id());
-    describe.put("scope", found.get().scope());
-    describe.put("made_with_version", baseline.version());
-    describe.put("sample_size", baseline.state().events());
-    describe.put("explainer_hash", baseline.explainerHash());
-    describe.put("created_at", baseline.createdAt());
-    return new WindowSummarizer.Reference(baseline.state(), mismatch, describe);
-  }
-
-  private WindowSummarizer.Reference driftReference(MergerState state, WindowState current) {
-    ObjectNode describe = json.createObjectNode();
-    if (state.previous == null) {
-      describe.put("status", "NO_BASELINE");
-      return WindowSummarizer.Reference.none(describe);
-    }
-    boolean mismatch = !state.previous.explainerHashes().equals(current.explainerHashes());
-    describe.put("status", mismatch ? "BASELINE_MISMATCH" : "OK");
-    describe.put("start", Instant.ofEpochMilli(state.previousStartMs).toString());
-    describe.put("events", state.previous.events());
-    return new WindowSummarizer.Reference(state.previous, mismatch, describe);
+    return references
+        .baseline(model, version)
+        .map(found -> WindowSummarizer.Reference.ofBaseline(found.baseline(), found.scope(), w))
+        .orElseGet(WindowSummarizer.Reference::noBaseline);
   }
 
   private MergerState load(String key) {

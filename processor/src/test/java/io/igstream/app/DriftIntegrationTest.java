@@ -287,17 +287,15 @@ class DriftIntegrationTest {
   }
 
   private static List<Map<String, Double>> rows(Path csv) throws IOException {
-    List<String> lines = Files.readAllLines(csv);
-    String[] header = lines.get(0).split(",");
     List<Map<String, Double>> rows = new ArrayList<>();
-    for (String line : lines.subList(1, lines.size())) {
-      String[] cells = line.split(",");
+    for (Map<String, String> cells : Csv.read(csv).rows()) {
       Map<String, Double> row = new LinkedHashMap<>();
-      for (int i = 0; i < header.length; i++) {
-        if (!header[i].equals("label")) {
-          row.put(header[i], Double.parseDouble(cells[i]));
-        }
-      }
+      cells.forEach(
+          (name, value) -> {
+            if (!name.equals("label")) {
+              row.put(name, Double.parseDouble(value));
+            }
+          });
       rows.add(row);
     }
     return rows;

@@ -571,41 +571,21 @@ class SummaryRecordSchemaTest {
   }
 
   private static WindowSummarizer.Reference skewReference() {
-    ObjectNode describe = NODES.objectNode();
-    describe.put("status", "OK");
-    describe.put("baseline_id", baseline.id());
-    describe.put("scope", "version");
-    describe.put("made_with_version", baseline.version());
-    describe.put("sample_size", baseline.state().events());
-    describe.put("explainer_hash", baseline.explainerHash());
-    describe.put("created_at", baseline.createdAt());
-    return new WindowSummarizer.Reference(baseline.state(), false, describe);
+    // The synthetic windows are explained with the baseline's own configuration.
+    WindowState sameConfig = WindowState.empty(SummaryLayout.NONE);
+    return WindowSummarizer.Reference.ofBaseline(baseline, "version", sameConfig);
   }
 
   private static WindowSummarizer.Reference noBaseline() {
-    ObjectNode describe = NODES.objectNode();
-    describe.put("status", "NO_BASELINE");
-    describe.put(
-        "hint",
-        "no "
-            + Baseline.FILE_NAME
-            + " next to the SavedModel or in the model's folder; make one with `igstream"
-            + " baseline`");
-    return WindowSummarizer.Reference.none(describe);
+    return WindowSummarizer.Reference.noBaseline();
   }
 
   private static WindowSummarizer.Reference previousWindow(int hour, WindowState previous) {
-    ObjectNode describe = NODES.objectNode();
-    describe.put("status", "OK");
-    describe.put("start", Instant.ofEpochMilli(T0 + hour * HOUR).toString());
-    describe.put("events", previous.events());
-    return new WindowSummarizer.Reference(previous, false, describe);
+    return WindowSummarizer.Reference.ofPrevious(previous, T0 + hour * HOUR, previous);
   }
 
   private static WindowSummarizer.Reference noPreviousWindow() {
-    ObjectNode describe = NODES.objectNode();
-    describe.put("status", "NO_BASELINE");
-    return WindowSummarizer.Reference.none(describe);
+    return WindowSummarizer.Reference.ofPrevious(null, 0, null);
   }
 
   // ---------------------------------------------------------------------------------------------
