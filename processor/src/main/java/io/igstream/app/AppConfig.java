@@ -45,7 +45,7 @@ public record AppConfig(
           Map.entry("igstream.topics.replication-factor", "-1"),
           Map.entry("igstream.batch.size", "64"),
           Map.entry("igstream.batch.max-wait-ms", "1000"),
-          Map.entry("igstream.batch.shards", "4"),
+          Map.entry("igstream.batch.shards", "1"),
           Map.entry("igstream.sampling.default", "1.0"),
           Map.entry("igstream.http.port", "8080"),
           Map.entry("igstream.summaries.enabled", "true"),
@@ -58,6 +58,10 @@ public record AppConfig(
           Map.entry("igstream.summaries.min-events", "200"),
           Map.entry("kafka.bootstrap.servers", "localhost:9092"),
           Map.entry("kafka.application.id", "igstream"));
+
+  /** Keys that end in a model name: a setting for that model only. */
+  static final java.util.List<String> PER_MODEL_PREFIXES =
+      java.util.List.of("igstream.sampling.model.", "igstream.batch.shards.model.");
 
   /** Reads a file (may be null) and applies environment overrides. */
   public static AppConfig load(Path file, Map<String, String> environment) {
@@ -100,10 +104,11 @@ public record AppConfig(
         return key;
       }
     }
-    String sampling = "IGSTREAM_SAMPLING_MODEL_";
-    if (variable.startsWith(sampling)) {
-      return "igstream.sampling.model."
-          + variable.substring(sampling.length()).toLowerCase(Locale.ROOT);
+    for (String perModel : PER_MODEL_PREFIXES) {
+      String prefix = envName(perModel);
+      if (variable.startsWith(prefix)) {
+        return perModel + variable.substring(prefix.length()).toLowerCase(Locale.ROOT);
+      }
     }
     return null;
   }
@@ -114,11 +119,15 @@ public record AppConfig(
 
   private static AppConfig from(Map<String, String> values) {
     Map<String, Double> sampling = new LinkedHashMap<>();
+    Map<String, Integer> shards = new LinkedHashMap<>();
     Map<String, String> kafka = new LinkedHashMap<>();
     values.forEach(
         (key, value) -> {
           if (key.startsWith("igstream.sampling.model.")) {
             sampling.put(key.substring("igstream.sampling.model.".length()), number(key, value));
+          } else if (key.startsWith("igstream.batch.shards.model.")) {
+            shards.put(
+                key.substring("igstream.batch.shards.model.".length()), integer(values, key));
           } else if (key.startsWith("kafka.")) {
             kafka.put(key.substring("kafka.".length()), value);
           }
@@ -133,7 +142,8 @@ public record AppConfig(
             Duration.ofMillis(integer(values, "igstream.batch.max-wait-ms")),
             integer(values, "igstream.batch.shards"),
             number("igstream.sampling.default", values.get("igstream.sampling.default")),
-            sampling);
+            sampling,
+            shards);
     SummarySettings summaries =
         new SummarySettings(
             Boolean.parseBoolean(values.get("igstream.summaries.enabled")),

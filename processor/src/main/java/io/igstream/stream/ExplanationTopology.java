@@ -91,7 +91,7 @@ public final class ExplanationTopology {
         strings.serializer(),
         "micro-batch-and-explain");
     if (summaries.enabled()) {
-      addSummaries(topology, summaries, settings.shards(), references, driftMetrics);
+      addSummaries(topology, summaries, settings, references, driftMetrics);
     }
     return topology;
   }
@@ -99,7 +99,7 @@ public final class ExplanationTopology {
   private static void addSummaries(
       Topology topology,
       SummarySettings summaries,
-      int shards,
+      StreamSettings settings,
       SummaryReferences references,
       DriftMetrics driftMetrics) {
     var strings = Serdes.String();
@@ -128,7 +128,7 @@ public final class ExplanationTopology {
         summaries.partialsTopic());
     topology.addProcessor(
         "merge-summaries",
-        () -> new SummaryMerger(summaries, shards, references, driftMetrics),
+        () -> new SummaryMerger(summaries, settings::shardsFor, references, driftMetrics),
         "summary-partials");
     topology.addStateStore(
         Stores.keyValueStoreBuilder(

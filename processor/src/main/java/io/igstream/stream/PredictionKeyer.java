@@ -74,7 +74,7 @@ final class PredictionKeyer implements Processor<String, String, String, String>
       metrics.notSampled(settings.sampling().containsKey(event.model()) ? event.model() : "other");
       return;
     }
-    int shard = (int) (fraction(event.eventId(), "shard") * settings.shards());
+    int shard = (int) (fraction(event.eventId(), "shard") * settings.shardsFor(event.model()));
     Envelope envelope =
         new Envelope(
             payload,

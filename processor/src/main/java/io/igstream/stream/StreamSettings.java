@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * The topology's settings: topic names, micro-batch size and maximum wait, shards per model
- * version, and the fraction of events explained per model (the rest are counted).
+ * The topology's settings: topic names, micro-batch size and maximum wait, shards per model version
+ * (a default and per model), and the fraction of events explained per model (the rest are counted).
  */
 public record StreamSettings(
     String inputTopic,
@@ -16,7 +16,8 @@ public record StreamSettings(
     Duration maxWait,
     int shards,
     double defaultSampling,
-    Map<String, Double> sampling) {
+    Map<String, Double> sampling,
+    Map<String, Integer> modelShards) {
 
   public static final String DEFAULT_INPUT = "igstream.predictions";
   public static final String DEFAULT_ATTRIBUTIONS = "igstream.attributions";
@@ -34,6 +35,14 @@ public record StreamSettings(
       throw new IllegalArgumentException("sampling fractions are between 0 and 1");
     }
     sampling = Map.copyOf(sampling);
+    modelShards.forEach(
+        (model, count) -> {
+          if (count < 1) {
+            throw new IllegalArgumentException(
+                "igstream.batch.shards.model." + model + " must be at least 1, got " + count);
+          }
+        });
+    modelShards = Map.copyOf(modelShards);
   }
 
   public static StreamSettings defaults() {
@@ -44,9 +53,19 @@ public record StreamSettings(
         DEFAULT_BATCHES,
         64,
         Duration.ofSeconds(1),
-        4,
+        1,
         1.0,
+        Map.of(),
         Map.of());
+  }
+
+  /**
+   * How many keys (and so partitions, and stream threads) this model's events spread over per
+   * version: its own setting, else the default. A shard's batches fill at its share of the traffic,
+   * so only a version busier than one thread can explain needs more than one.
+   */
+  public int shardsFor(String model) {
+    return modelShards.getOrDefault(model, shards);
   }
 
   /** The fraction of this model's events to explain. */

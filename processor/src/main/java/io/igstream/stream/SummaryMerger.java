@@ -39,7 +39,10 @@ final class SummaryMerger implements Processor<String, String, String, String> {
   private static final Logger LOG = LoggerFactory.getLogger(SummaryMerger.class);
 
   private final SummarySettings settings;
-  private final int shardCount;
+
+  /** Shards per model version, by model name: the keyer's own rule, so every one is waited for. */
+  private final java.util.function.ToIntFunction<String> shardsOf;
+
   private final SummaryReferences references;
   private final DriftMetrics metrics;
   private final ObjectMapper json = new ObjectMapper();
@@ -53,11 +56,11 @@ final class SummaryMerger implements Processor<String, String, String, String> {
 
   SummaryMerger(
       SummarySettings settings,
-      int shardCount,
+      java.util.function.ToIntFunction<String> shardsOf,
       SummaryReferences references,
       DriftMetrics metrics) {
     this.settings = settings;
-    this.shardCount = shardCount;
+    this.shardsOf = shardsOf;
     this.references = references;
     this.metrics = metrics;
   }
@@ -166,6 +169,7 @@ final class SummaryMerger implements Processor<String, String, String, String> {
   /** Summarises, in order, every open window that is complete or has waited long enough. */
   private boolean finishReady(String key, MergerState state, long wallNow) {
     long lastReady = Long.MIN_VALUE;
+    int shardCount = shardsOf.applyAsInt(key.substring(0, key.indexOf('|')));
     for (Map.Entry<Long, MergerState.Open> e : state.open.entrySet()) {
       long end = e.getKey() + settings.window().toMillis();
       // Every shard that may hold events of this version must be past the window: a shard not

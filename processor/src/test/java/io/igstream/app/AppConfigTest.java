@@ -50,4 +50,17 @@ class AppConfigTest {
     assertThatThrownBy(() -> AppConfig.load(null, Map.of("IGSTREAM_BATCH_SIZE", "many")))
         .hasMessageContaining("igstream.batch.size");
   }
+
+  @Test
+  void shardsPerModelFromFileAndEnvironment() throws IOException {
+    Path file = dir.resolve("igstream.properties");
+    Files.writeString(file, "igstream.batch.shards.model.fraud=6\n");
+    AppConfig config = AppConfig.load(file, Map.of("IGSTREAM_BATCH_SHARDS_MODEL_ranker", "3"));
+    assertThat(config.stream().shardsFor("fraud")).isEqualTo(6);
+    assertThat(config.stream().shardsFor("ranker")).isEqualTo(3);
+    // One shard by default: a version's batches fill from all of its traffic.
+    assertThat(config.stream().shardsFor("other")).isEqualTo(1);
+    assertThatThrownBy(() -> AppConfig.load(null, Map.of("IGSTREAM_BATCH_SHARDS_MODEL_FRAUD", "0")))
+        .hasMessageContaining("igstream.batch.shards.model.fraud");
+  }
 }

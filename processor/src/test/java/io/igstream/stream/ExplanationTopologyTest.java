@@ -100,7 +100,16 @@ class ExplanationTopologyTest {
 
   private static StreamSettings settings(int batchSize, int shards, Map<String, Double> sampling) {
     return new StreamSettings(
-        "in", "out", "dlq", "batches", batchSize, Duration.ofSeconds(2), shards, 1.0, sampling);
+        "in",
+        "out",
+        "dlq",
+        "batches",
+        batchSize,
+        Duration.ofSeconds(2),
+        shards,
+        1.0,
+        sampling,
+        Map.of());
   }
 
   private static String event(String id, String model, String version) {
@@ -224,5 +233,32 @@ class ExplanationTopologyTest {
     }
     batchTopic.readKeyValuesToList().forEach(kv -> keys.add(kv.key));
     assertThat(keys).containsExactly("hot|7|0", "hot|7|1", "hot|7|2", "hot|7|3");
+  }
+
+  @Test
+  void aModelsOwnShardCountOverridesTheDefault() {
+    start(
+        new StreamSettings(
+            "in",
+            "out",
+            "dlq",
+            "batches",
+            1000,
+            Duration.ofSeconds(2),
+            1,
+            1.0,
+            Map.of(),
+            Map.of("hot", 3)));
+    Set<String> keys = new TreeSet<>();
+    TestOutputTopic<String, String> batchTopic =
+        driver.createOutputTopic(
+            "batches", Serdes.String().deserializer(), Serdes.String().deserializer());
+    for (int i = 0; i < 200; i++) {
+      input.pipeInput("k", event("e" + i, "hot", "7"));
+      input.pipeInput("k", event("q" + i, "quiet", "2"));
+    }
+    batchTopic.readKeyValuesToList().forEach(kv -> keys.add(kv.key));
+    // A busy model spreads over its three shards; a quiet one stays whole, so its batches fill.
+    assertThat(keys).containsExactly("hot|7|0", "hot|7|1", "hot|7|2", "quiet|2|0");
   }
 }

@@ -101,6 +101,7 @@ class StreamIntegrationTest {
             Duration.ofMillis(300),
             3,
             1.0,
+            Map.of(),
             Map.of());
     try (io.igstream.app.broker.Topics topics =
         io.igstream.app.broker.Topics.connect(broker.bootstrapServers())) {

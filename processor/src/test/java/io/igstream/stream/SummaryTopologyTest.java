@@ -104,7 +104,7 @@ class SummaryTopologyTest {
         };
     StreamSettings settings =
         new StreamSettings(
-            "in", "out", "dlq", "batches", 16, Duration.ofSeconds(1), 4, 1.0, Map.of());
+            "in", "out", "dlq", "batches", 16, Duration.ofSeconds(1), 4, 1.0, Map.of(), Map.of());
     SummarySettings windows =
         new SummarySettings(
             true,
