@@ -42,7 +42,8 @@ class AppConfigTest {
     assertThat(StreamApp.properties(config).getProperty("processing.guarantee"))
         .isEqualTo("exactly_once_v2");
     assertThat(StreamApp.properties(config).getProperty("producer.transaction.timeout.ms"))
-        .isEqualTo("600000");
+        .isEqualTo("120000");
+    assertThat(StreamApp.properties(config).getProperty("num.standby.replicas")).isEqualTo("1");
   }
 
   @Test

@@ -7,23 +7,20 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.igstream.app.broker.KafkaBroker;
 import io.igstream.app.broker.Topics;
 import io.igstream.testing.ModelRoots;
+import io.igstream.testing.ProcessorProcess;
 import io.igstream.testing.TestBrokers;
+import io.igstream.testing.TestClients;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
@@ -116,7 +113,8 @@ class ExactlyOnceUnderKillTest {
                       .get("features")
                   + "}}",
               "{\"model\":\"linear\",\"version\":\"1\",\"inputs\":{\"x\":[1,2]}}");
-      try (KafkaProducer<String, String> producer = producer(broker)) {
+      try (KafkaProducer<String, String> producer =
+          TestClients.producer(broker.bootstrapServers())) {
         for (int i = 0; i < EVENTS; i++) {
           String sample = samples.get(i % samples.size());
           producer.send(
@@ -130,22 +128,25 @@ class ExactlyOnceUnderKillTest {
       java.util.Set<String> explained = new java.util.HashSet<>();
       long summarised = 0;
       try (KafkaConsumer<String, String> committed =
-          consumer(broker, "read_committed", output, dead)) {
+          TestClients.consumer(broker.bootstrapServers(), "read_committed", output, dead)) {
         for (int kill = 0; kill < 3; kill++) {
-          Process app = startApp(config, work.resolve("app-" + kill + ".log"));
+          ProcessorProcess app =
+              ProcessorProcess.start(
+                  "kill-" + kill, config, work.resolve("app-" + kill + ".log"), Map.of());
           int before = seen.size();
           long until = System.nanoTime() + Duration.ofSeconds(90).toNanos();
           // Let it get into its stride, then kill it mid-flight.
           while (seen.size() < before + 1500 && seen.size() < EVENTS && System.nanoTime() < until) {
             read(committed, seen, explained, output);
           }
-          app.destroyForcibly();
-          app.waitFor();
+          app.kill();
           LOG.info("killed instance {} after {} outputs", kill, seen.size());
         }
-        Process app = startApp(config, work.resolve("app-final.log"));
+        ProcessorProcess app =
+            ProcessorProcess.start("final", config, work.resolve("app-final.log"), Map.of());
         try (KafkaConsumer<String, String> summaries =
-            consumer(broker, "read_committed", "kill-summaries-" + run)) {
+            TestClients.consumer(
+                broker.bootstrapServers(), "read_committed", "kill-summaries-" + run)) {
           long until = System.nanoTime() + Duration.ofMinutes(3).toNanos();
           while (seen.size() < EVENTS && System.nanoTime() < until) {
             read(committed, seen, explained, output);
@@ -160,8 +161,8 @@ class ExactlyOnceUnderKillTest {
             }
           }
         } finally {
-          app.destroy();
-          app.waitFor();
+          app.terminate(Duration.ofSeconds(60));
+          app.close();
         }
       }
       assertThat(seen).hasSize(EVENTS);
@@ -171,7 +172,8 @@ class ExactlyOnceUnderKillTest {
 
       // The kills hit open transactions: a read_uncommitted reader sees aborted extras.
       int uncommitted = 0;
-      try (KafkaConsumer<String, String> all = consumer(broker, "read_uncommitted", output, dead)) {
+      try (KafkaConsumer<String, String> all =
+          TestClients.consumer(broker.bootstrapServers(), "read_uncommitted", output, dead)) {
         for (int empty = 0; empty < 3; ) {
           int n = all.poll(Duration.ofMillis(700)).count();
           uncommitted += n;
@@ -196,45 +198,5 @@ class ExactlyOnceUnderKillTest {
         explained.add(value.get("event_id").asText());
       }
     }
-  }
-
-  private static Process startApp(Path config, Path log) throws Exception {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder builder =
-        new ProcessBuilder(
-            java,
-            "-Xmx1g",
-            "--add-modules=jdk.incubator.foreign",
-            "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
-            "-cp",
-            System.getProperty("java.class.path"),
-            "io.igstream.app.Main",
-            "run",
-            "--config",
-            config.toString());
-    builder.environment().put("TF_CPP_MIN_LOG_LEVEL", "2");
-    builder.redirectErrorStream(true).redirectOutput(log.toFile());
-    return builder.start();
-  }
-
-  private static KafkaProducer<String, String> producer(KafkaBroker broker) {
-    Properties props = new Properties();
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-    props.put(ProducerConfig.ACKS_CONFIG, "all");
-    props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-    return new KafkaProducer<>(props, new StringSerializer(), new StringSerializer());
-  }
-
-  private static KafkaConsumer<String, String> consumer(
-      KafkaBroker broker, String isolation, String... topics) {
-    Properties props = new Properties();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-    props.put(ConsumerConfig.GROUP_ID_CONFIG, "check-" + UUID.randomUUID());
-    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
-    KafkaConsumer<String, String> consumer =
-        new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer());
-    consumer.subscribe(List.of(topics));
-    return consumer;
   }
 }
