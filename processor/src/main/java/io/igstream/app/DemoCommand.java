@@ -92,6 +92,20 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--quiet", description = "Print only the summary lines and the totals.")
   boolean quiet;
 
+  @Option(
+      names = "--instances",
+      defaultValue = "1",
+      description =
+          "Processor instances sharing the work under one application id, as several pods would (default 1).")
+  int instances;
+
+  @Option(
+      names = "--http-port",
+      defaultValue = "0",
+      description =
+          "HTTP port of the first instance's /metrics, /ready and /live (default 0: a free port; the others take free ports).")
+  int httpPort;
+
   private final ObjectMapper json = new ObjectMapper();
 
   @Override
@@ -131,21 +145,40 @@ public final class DemoCommand implements Callable<Integer> {
         "32",
         "IGSTREAM_BATCH_MAX_WAIT_MS",
         "500",
-        "IGSTREAM_HTTP_PORT",
-        "-1",
-        "IGSTREAM_KAFKA_STATE_DIR",
-        state.toString(),
         "IGSTREAM_KAFKA_COMMIT_INTERVAL_MS",
         "200"
       };
       for (int i = 0; i < pairs.length; i += 2) {
         env.put(pairs[i], pairs[i + 1]);
       }
-      AppConfig config =
-          AppConfig.load(null, env)
-              .withBrokerAndModels(servers, root.resolve("models"), "igstream-demo-" + runId);
-      try (RunCommand.Running running = RunCommand.Running.start(config)) {
+      if (instances < 1) {
+        throw new picocli.CommandLine.ParameterException(
+            spec.commandLine(), "--instances must be at least 1");
+      }
+      List<RunCommand.Running> running = new java.util.ArrayList<>();
+      AppConfig config = null;
+      try {
+        for (int i = 0; i < instances; i++) {
+          // One application id, and per instance what pods have of their own: state and a port.
+          env.put("IGSTREAM_KAFKA_STATE_DIR", state.resolve("instance-" + (i + 1)).toString());
+          env.put("IGSTREAM_HTTP_PORT", String.valueOf(i == 0 ? httpPort : 0));
+          AppConfig instance =
+              AppConfig.load(null, env)
+                  .withBrokerAndModels(servers, root.resolve("models"), "igstream-demo-" + runId);
+          config = config == null ? instance : config;
+          running.add(RunCommand.Running.start(instance));
+          out.println(
+              "instance "
+                  + (i + 1)
+                  + ": metrics at http://localhost:"
+                  + running.get(i).httpPort()
+                  + "/metrics (probes /ready, /live)");
+        }
         return stream(out, config, servers, samples, running);
+      } finally {
+        for (RunCommand.Running r : running) {
+          r.close();
+        }
       }
     } finally {
       if (broker != null) {
@@ -160,7 +193,7 @@ public final class DemoCommand implements Callable<Integer> {
       AppConfig config,
       String servers,
       DemoSamples samples,
-      RunCommand.Running running)
+      List<RunCommand.Running> running)
       throws InterruptedException {
     AtomicBoolean stop = new AtomicBoolean();
     AtomicBoolean interrupted = new AtomicBoolean();
@@ -316,15 +349,28 @@ public final class DemoCommand implements Callable<Integer> {
     } else {
       out.printf(Locale.ROOT, "  unaccounted    %d%n", unaccounted.size());
     }
+    long batches = 0;
+    double batched = 0;
+    for (RunCommand.Running r : running) {
+      var sizes = r.registry.find("igstream.batch.size").summary();
+      batches += sizes == null ? 0 : sizes.count();
+      batched += sizes == null ? 0 : sizes.totalAmount();
+    }
     out.printf(
         Locale.ROOT,
         "  batches        %d (mean size %.1f)%n",
-        running.registry.find("igstream.batch.size").summary() == null
-            ? 0
-            : running.registry.find("igstream.batch.size").summary().count(),
-        running.registry.find("igstream.batch.size").summary() == null
-            ? 0
-            : running.registry.find("igstream.batch.size").summary().mean());
+        batches,
+        batches == 0 ? 0 : batched / batches);
+    if (running.size() > 1) {
+      for (int i = 0; i < running.size(); i++) {
+        out.printf(
+            Locale.ROOT,
+            "  instance %d     explained %.0f, dead-lettered %.0f%n",
+            i + 1,
+            running.get(i).metrics.explainedCount(),
+            running.get(i).metrics.deadLetteredCount());
+      }
+    }
     out.flush();
     reported.countDown();
     return unaccounted.isEmpty() || interrupted.get() ? 0 : 1;

@@ -84,9 +84,6 @@ public final class StreamApp implements AutoCloseable {
     // partitions when its replacement has a new state directory (a new transactional id).
     props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG), "900000");
     props.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), "120000");
-    // A warm copy of each task's state on another instance: a failover resumes from it instead of
-    // replaying the whole changelog. Harmless with one instance (nothing to place it on).
-    props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, "1");
     // Fewer records per poll bound the work between polls: 256 records is a few batches.
     props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), "256");
     // Heartbeats run on their own thread, so the session timeout only needs to cover real crashes.

@@ -43,7 +43,6 @@ class AppConfigTest {
         .isEqualTo("exactly_once_v2");
     assertThat(StreamApp.properties(config).getProperty("producer.transaction.timeout.ms"))
         .isEqualTo("120000");
-    assertThat(StreamApp.properties(config).getProperty("num.standby.replicas")).isEqualTo("1");
   }
 
   @Test

@@ -102,6 +102,8 @@ class ScaleOutTest {
               "igstream.batch.shards.model.breast_cancer=4",
               "kafka.bootstrap.servers=" + broker.bootstrapServers(),
               "kafka.application.id=scale-" + run,
+              // A warm copy of each task's state on the other instance, as the manifests set.
+              "kafka.num.standby.replicas=1",
               "kafka.commit.interval.ms=300",
               "kafka.session.timeout.ms=6000",
               // A SIGKILLed instance's open transaction blocks read_committed readers of its
