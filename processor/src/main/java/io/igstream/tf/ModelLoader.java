@@ -26,10 +26,6 @@ public final class ModelLoader {
     this.settings = settings;
   }
 
-  public SessionSettings settings() {
-    return settings;
-  }
-
   /** Loads and checks a model; the probe runs around {@code probeInstance}, or zeros if null. */
   public TfModel load(
       Path directory, ExplainedModelSpec spec, Map<String, DenseArray> probeInstance) {
