@@ -2,6 +2,7 @@ package io.igstream.app;
 
 import io.igstream.stream.StreamSettings;
 import io.igstream.stream.SummarySettings;
+import io.igstream.tf.SessionSettings;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -30,6 +31,7 @@ public record AppConfig(
     boolean createTopics,
     int topicPartitions,
     short replicationFactor,
+    SessionSettings tensorflow,
     Map<String, String> kafka) {
 
   static final Map<String, String> DEFAULTS =
@@ -56,6 +58,12 @@ public record AppConfig(
           Map.entry("igstream.summaries.grace-ms", "300000"),
           Map.entry("igstream.summaries.merge-wait-ms", "60000"),
           Map.entry("igstream.summaries.min-events", "200"),
+          Map.entry(SessionSettings.VISIBLE_DEVICES_KEY, ""),
+          Map.entry(SessionSettings.ALLOW_GROWTH_KEY, "true"),
+          Map.entry(SessionSettings.MEMORY_FRACTION_KEY, "0"),
+          Map.entry(SessionSettings.XLA_KEY, "false"),
+          Map.entry(SessionSettings.INTRA_OP_THREADS_KEY, "0"),
+          Map.entry(SessionSettings.INTER_OP_THREADS_KEY, "0"),
           Map.entry("kafka.bootstrap.servers", "localhost:9092"),
           Map.entry("kafka.application.id", "igstream"));
 
@@ -163,7 +171,26 @@ public record AppConfig(
         Boolean.parseBoolean(values.get("igstream.topics.create")),
         integer(values, "igstream.topics.partitions"),
         (short) integer(values, "igstream.topics.replication-factor"),
+        new SessionSettings(
+            values.get(SessionSettings.VISIBLE_DEVICES_KEY),
+            strictBoolean(values, SessionSettings.ALLOW_GROWTH_KEY),
+            number(
+                SessionSettings.MEMORY_FRACTION_KEY,
+                values.get(SessionSettings.MEMORY_FRACTION_KEY)),
+            strictBoolean(values, SessionSettings.XLA_KEY),
+            integer(values, SessionSettings.INTRA_OP_THREADS_KEY),
+            integer(values, SessionSettings.INTER_OP_THREADS_KEY)),
         Map.copyOf(kafka));
+  }
+
+  /** A typo in a switch (yes, ture) is an error rather than a silent false. */
+  private static boolean strictBoolean(Map<String, String> values, String key) {
+    String value = values.get(key).toLowerCase(Locale.ROOT);
+    if (!value.equals("true") && !value.equals("false")) {
+      throw new IllegalArgumentException(
+          key + " must be true or false, got '" + values.get(key) + "'");
+    }
+    return Boolean.parseBoolean(value);
   }
 
   private static int integer(Map<String, String> values, String key) {
@@ -203,6 +230,7 @@ public record AppConfig(
         createTopics,
         topicPartitions,
         replicationFactor,
+        tensorflow,
         kafka);
   }
 
@@ -220,6 +248,7 @@ public record AppConfig(
         createTopics,
         topicPartitions,
         replicationFactor,
+        tensorflow,
         Map.copyOf(kafkaCopy));
   }
 }

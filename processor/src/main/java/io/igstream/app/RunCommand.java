@@ -81,9 +81,12 @@ public final class RunCommand implements Callable<Integer> {
     static Running start(AppConfig config) throws java.io.IOException {
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       StreamMetrics metrics = new StreamMetrics(registry);
+      LOG.info("tensorflow session settings {}", config.tensorflow().describe());
       ModelRepository repository =
           new ModelRepository(
-              config.modelRoot(), new ModelLoader(new OpRegistry()), config.modelCacheSize());
+              config.modelRoot(),
+              new ModelLoader(new OpRegistry(), config.tensorflow()),
+              config.modelCacheSize());
       StreamApp app = new StreamApp(config, new RepositoryBatchExplainer(repository), metrics);
       app.start();
       HttpEndpoint http =

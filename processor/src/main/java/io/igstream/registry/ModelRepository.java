@@ -131,12 +131,14 @@ public final class ModelRepository implements AutoCloseable {
         LOG.warn("model refused model={} version={} reason={}", model, version, e.getMessage());
         throw new UnavailableModelException(reason);
       }
+      long loadMs = (System.nanoTime() - started) / 1_000_000;
       LOG.info(
-          "model loaded model={} version={} route={} ms={}",
+          "model loaded model={} version={} route={} devices={} ms={}",
           model,
           version,
           explainer.tfModel().route().externalName(),
-          (System.nanoTime() - started) / 1_000_000);
+          devices(explainer),
+          loadMs);
       synchronized (this) {
         refused.remove(key);
         Entry entry = new Entry(explainer);
@@ -145,6 +147,15 @@ public final class ModelRepository implements AutoCloseable {
         evictBeyondCapacity();
         return new Lease(entry);
       }
+    }
+  }
+
+  /** Where the model's graph runs; the log says so rather than failing a model that loaded. */
+  private static String devices(ModelExplainer explainer) {
+    try {
+      return explainer.tfModel().devices().toString();
+    } catch (RuntimeException e) {
+      return "unknown (the traced run failed: " + e.getMessage() + ")";
     }
   }
 

@@ -14,9 +14,16 @@ import java.util.Map;
 public final class ModelLoader {
 
   private final OpRegistry registry;
+  private final SessionSettings settings;
 
+  /** A loader whose sessions use TensorFlow's defaults (see {@link SessionSettings#defaults()}). */
   public ModelLoader(OpRegistry registry) {
+    this(registry, SessionSettings.defaults());
+  }
+
+  public ModelLoader(OpRegistry registry, SessionSettings settings) {
     this.registry = registry;
+    this.settings = settings;
   }
 
   /** Loads and checks a model; the probe runs around {@code probeInstance}, or zeros if null. */
@@ -33,7 +40,7 @@ public final class ModelLoader {
       Path directory,
       java.util.function.Function<SavedModel, ExplainedModelSpec> specOf,
       Map<String, DenseArray> probeInstance) {
-    SavedModel saved = SavedModel.load(directory);
+    SavedModel saved = SavedModel.load(directory, settings);
     try {
       TfModel model = TfModel.open(saved, specOf.apply(saved), registry);
       Map<String, DenseArray> instance =

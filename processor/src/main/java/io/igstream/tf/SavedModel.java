@@ -7,15 +7,21 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.tensorflow.Result;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.Session;
 import org.tensorflow.Signature;
 import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
+import org.tensorflow.proto.RunMetadata;
+import org.tensorflow.proto.RunOptions;
 
 /** A loaded TensorFlow SavedModel (graph, restored variables, signatures); close it to free it. */
 public final class SavedModel implements AutoCloseable {
+
+  private static final Pattern DEVICE = Pattern.compile("^(.*?/device:[^/:]+:\\d+)");
 
   private final Path directory;
   private final SavedModelBundle bundle;
@@ -28,18 +34,33 @@ public final class SavedModel implements AutoCloseable {
   }
 
   /**
-   * Loads the SavedModel in a directory with the {@code serve} tag.
+   * Loads the SavedModel in a directory with the {@code serve} tag and default session settings.
    *
    * @throws ModelLoadException when the directory holds no loadable SavedModel
    */
   public static SavedModel load(Path directory) {
+    return load(directory, SessionSettings.defaults());
+  }
+
+  /**
+   * Loads the SavedModel in a directory with the {@code serve} tag, its session configured by
+   * {@code settings}.
+   *
+   * @throws ModelLoadException when the directory holds no loadable SavedModel
+   */
+  public static SavedModel load(Path directory, SessionSettings settings) {
     Path dir = directory.toAbsolutePath().normalize();
     if (!Files.isRegularFile(dir.resolve("saved_model.pb"))) {
       throw new ModelLoadException(
           "no saved_model.pb in " + dir + ": point at a directory written by a SavedModel export");
     }
     try {
-      return new SavedModel(dir, SavedModelBundle.load(dir.toString(), "serve"));
+      return new SavedModel(
+          dir,
+          SavedModelBundle.loader(dir.toString())
+              .withTags("serve")
+              .withConfigProto(settings.configProto())
+              .load());
     } catch (RuntimeException e) {
       throw new ModelLoadException("TensorFlow could not load " + dir + ": " + e.getMessage(), e);
     }
@@ -88,22 +109,8 @@ public final class SavedModel implements AutoCloseable {
     SignatureSpec spec = signature(signatureKey);
     List<Tensor> owned = new ArrayList<>();
     try {
-      Session.Runner runner = session().runner();
-      for (TensorSpec input : spec.inputs().values()) {
-        List<DenseArray> inputRows = rows.get(input.key());
-        if (inputRows == null) {
-          throw new IllegalArgumentException(
-              "missing input '" + input.key() + "'; the signature takes " + spec.inputs().keySet());
-        }
-        Tensor tensor = Tensors.batch(input.dtype(), inputRows);
-        owned.add(tensor);
-        runner.feed(input.tensorName(), tensor);
-      }
-      for (TensorSpec output : spec.outputs().values()) {
-        runner.fetch(output.tensorName());
-      }
       Map<String, List<DenseArray>> outputs = new LinkedHashMap<>();
-      try (Result result = runner.run()) {
+      try (Result result = runner(spec, rows, owned).run()) {
         int index = 0;
         for (TensorSpec output : spec.outputs().values()) {
           outputs.put(output.key(), Tensors.rows(result.get(index++)));
@@ -113,6 +120,64 @@ public final class SavedModel implements AutoCloseable {
     } finally {
       owned.forEach(Tensor::close);
     }
+  }
+
+  /**
+   * The devices a signature's ops ran on, read from TensorFlow's own step statistics of one traced
+   * run on {@code rows}; e.g. {@code [/job:localhost/replica:0/task:0/device:CPU:0]}.
+   */
+  public List<String> devices(String signatureKey, Map<String, List<DenseArray>> rows) {
+    SignatureSpec spec = signature(signatureKey);
+    List<Tensor> owned = new ArrayList<>();
+    try {
+      Session.Runner runner =
+          runner(spec, rows, owned)
+              .setOptions(
+                  RunOptions.newBuilder().setTraceLevel(RunOptions.TraceLevel.FULL_TRACE).build());
+      try (Result result = runner.runAndFetchMetadata()) {
+        RunMetadata metadata =
+            result
+                .getMetadata()
+                .orElseThrow(
+                    () -> new IllegalStateException("TensorFlow returned no run metadata"));
+        return metadata.getStepStats().getDevStatsList().stream()
+            .map(stats -> deviceOf(stats.getDevice()))
+            .distinct()
+            .sorted()
+            .toList();
+      }
+    } finally {
+      owned.forEach(Tensor::close);
+    }
+  }
+
+  /**
+   * A device without the stream or memcpy suffix GPU traces add ({@code .../device:GPU:0/stream:7}
+   * is {@code .../device:GPU:0}).
+   */
+  static String deviceOf(String traced) {
+    Matcher matcher = DEVICE.matcher(traced);
+    return matcher.find() ? matcher.group(1) : traced;
+  }
+
+  /** A runner feeding every signature input and fetching every output; tensors go to owned. */
+  private Session.Runner runner(
+      SignatureSpec spec, Map<String, List<DenseArray>> rows, List<Tensor> owned) {
+    Session.Runner runner = session().runner();
+    for (TensorSpec input : spec.inputs().values()) {
+      List<DenseArray> inputRows = rows.get(input.key());
+      if (inputRows == null) {
+        throw new IllegalArgumentException(
+            "missing input '" + input.key() + "'; the signature takes " + spec.inputs().keySet());
+      }
+      Tensor tensor = Tensors.batch(input.dtype(), inputRows);
+      owned.add(tensor);
+      runner.feed(input.tensorName(), tensor);
+    }
+    for (TensorSpec output : spec.outputs().values()) {
+      runner.fetch(output.tensorName());
+    }
+    return runner;
   }
 
   @Override

@@ -219,6 +219,16 @@ public final class TfModel implements DifferentiableModel, AutoCloseable {
     return serving;
   }
 
+  /**
+   * The devices the serving signature's ops run on, from one traced run on an all-zeros instance:
+   * where TensorFlow really placed the graph, GPU or CPU.
+   */
+  public List<String> devices() {
+    Map<String, List<DenseArray>> rows = new LinkedHashMap<>();
+    ModelLoader.zeros(serving).forEach((input, zeros) -> rows.put(input, List.of(zeros)));
+    return model.devices(spec.signature(), rows);
+  }
+
   @Override
   public List<AttributedTensor> attributedTensors() {
     return attributed;

@@ -3,6 +3,7 @@ package io.igstream.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.igstream.tf.SessionSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,5 +63,33 @@ class AppConfigTest {
     assertThat(config.stream().shardsFor("other")).isEqualTo(1);
     assertThatThrownBy(() -> AppConfig.load(null, Map.of("IGSTREAM_BATCH_SHARDS_MODEL_FRAUD", "0")))
         .hasMessageContaining("igstream.batch.shards.model.fraud");
+  }
+
+  @Test
+  void tensorflowSessionSettingsComeFromFileAndEnvironment() throws IOException {
+    Path file = dir.resolve("igstream.properties");
+    Files.writeString(file, "igstream.tf.intra-op-threads=4\nigstream.tf.xla=true\n");
+    AppConfig config =
+        AppConfig.load(
+            file,
+            Map.of(
+                "IGSTREAM_TF_GPU_VISIBLE_DEVICES", "1",
+                "IGSTREAM_TF_GPU_ALLOW_GROWTH", "false",
+                "IGSTREAM_TF_GPU_MEMORY_FRACTION", "0.5",
+                "IGSTREAM_TF_INTER_OP_THREADS", "2"));
+    assertThat(config.tensorflow()).isEqualTo(new SessionSettings("1", false, 0.5, true, 4, 2));
+    assertThat(AppConfig.load(null, Map.of()).tensorflow()).isEqualTo(SessionSettings.defaults());
+  }
+
+  @Test
+  void badTensorflowSettingsSayWhichKey() {
+    assertThatThrownBy(() -> AppConfig.load(null, Map.of("IGSTREAM_TF_GPU_MEMORY_FRACTION", "2")))
+        .hasMessageContaining("igstream.tf.gpu.memory-fraction");
+    assertThatThrownBy(() -> AppConfig.load(null, Map.of("IGSTREAM_TF_XLA", "yes")))
+        .hasMessageContaining("igstream.tf.xla must be true or false");
+    assertThatThrownBy(() -> AppConfig.load(null, Map.of("IGSTREAM_TF_INTRA_OP_THREADS", "-1")))
+        .hasMessageContaining("igstream.tf.intra-op-threads");
+    assertThatThrownBy(() -> AppConfig.load(null, Map.of("IGSTREAM_TF_INTER_OP_THREADS", "two")))
+        .hasMessageContaining("igstream.tf.inter-op-threads");
   }
 }

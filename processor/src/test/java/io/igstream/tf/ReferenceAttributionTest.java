@@ -187,7 +187,7 @@ class ReferenceAttributionTest {
     return inputs;
   }
 
-  private static void assertMatches(
+  static void assertMatches(
       Attribution actual, JsonNode testCase, JsonNode expected, String label) {
     String what = label + " " + testCase.get("event_id").asText();
     double fx = testCase.get("output_at_input").asDouble();
