@@ -396,23 +396,38 @@ final class DeployChecks {
     target(where, doc.node().at("/spec/scaleTargetRef/name").asText(), docs, problems);
     int max = doc.node().at("/spec/maxReplicaCount").asInt();
     boolean kafka = false;
+    java.util.Set<String> watched = new java.util.HashSet<>();
     for (JsonNode trigger : doc.node().at("/spec/triggers")) {
       if (!trigger.path("type").asText().equals("kafka")) {
         continue;
       }
       kafka = true;
+      String topic = trigger.at("/metadata/topic").asText();
+      watched.add(topic);
       for (AppConfig config : configs) {
         String group = config.kafka().get("application.id");
         if (!trigger.at("/metadata/consumerGroup").asText().equals(group)) {
           problems.add(where + ": consumerGroup must be kafka.application.id (" + group + ")");
         }
-        String input = config.stream().inputTopic();
-        if (!trigger.at("/metadata/topic").asText().equals(input)) {
-          problems.add(where + ": topic must be igstream.topics.input (" + input + ")");
+        List<String> topics = List.of(config.stream().inputTopic(), config.stream().batchTopic());
+        if (!topics.contains(topic)) {
+          problems.add(
+              where + ": topic must be igstream.topics.input or igstream.topics.batches " + topics);
         }
       }
       if (trigger.at("/metadata/lagThreshold").asInt() <= 0) {
         problems.add(where + ": set a positive lagThreshold");
+      }
+    }
+    // The explaining happens on the batches topic: lag there is the backlog of IG work, while the
+    // input topic's lag only covers validation and keying.
+    for (AppConfig config : configs) {
+      if (kafka && !watched.contains(config.stream().batchTopic())) {
+        problems.add(
+            where
+                + ": no trigger on igstream.topics.batches ("
+                + config.stream().batchTopic()
+                + "), where the IG backlog waits");
       }
     }
     if (!kafka) {

@@ -222,6 +222,14 @@ class DeployManifestsTest {
         .anySatisfy(p -> assertThat(p).contains("consumerGroup must be kafka.application.id"));
     assertThat(
             problemsAfter(
+                "igstream-keda.yaml",
+                "ScaledObject",
+                s ->
+                    ((ObjectNode) ((ArrayNode) s.at("/spec/triggers")).get(0).path("metadata"))
+                        .put("topic", "igstream.predictions")))
+        .anySatisfy(p -> assertThat(p).contains("no trigger on igstream.topics.batches"));
+    assertThat(
+            problemsAfter(
                 "igstream.yaml",
                 "PodDisruptionBudget",
                 b -> ((ObjectNode) b.at("/spec/selector/matchLabels")).put("app", "igstrem")))
