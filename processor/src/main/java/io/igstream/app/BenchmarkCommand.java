@@ -83,6 +83,13 @@ public final class BenchmarkCommand implements Callable<Integer> {
       description = "Runs per mode with --stream, alternating off and on (default 2).")
   int rounds;
 
+  @Option(
+      names = "--instances",
+      defaultValue = "1",
+      description =
+          "With --stream and N > 1: compare 1 instance with N instances sharing the work (summaries on) instead of summaries off and on.")
+  int instances;
+
   @Override
   public Integer call() throws Exception {
     Path root =
@@ -91,7 +98,18 @@ public final class BenchmarkCommand implements Callable<Integer> {
             : Path.of(System.getProperty("igstream.home", ".")).resolve("fixtures");
     PrintWriter out = spec.commandLine().getOut();
     if (stream) {
-      return new StreamBenchmark(root, out).run(events, rounds);
+      StreamBenchmark benchmark = new StreamBenchmark(root, out);
+      return instances > 1
+          ? benchmark.run(
+              events,
+              rounds,
+              new StreamBenchmark.Variant("1 instance", true, 1),
+              new StreamBenchmark.Variant(instances + " instances", true, instances))
+          : benchmark.run(
+              events,
+              rounds,
+              new StreamBenchmark.Variant("summaries off", false, 1),
+              new StreamBenchmark.Variant("summaries on", true, 1));
     }
     out.printf(
         Locale.ROOT,

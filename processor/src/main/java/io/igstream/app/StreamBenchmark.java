@@ -24,10 +24,11 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * End-to-end throughput through a real broker, summaries off against on: the same events (tabular
- * fixtures, where IG is cheapest and the summaries' share of the work is largest) are produced
- * first, then the stream explains them; the rate is taken between the first and last attribution's
- * timestamps, so start-up and model loading do not count.
+ * End-to-end throughput through a real broker, two variants side by side (summaries off against on,
+ * or one instance against several): the same events (tabular fixtures, where IG is cheapest and the
+ * summaries' share of the work is largest) are produced first, then the stream explains them; the
+ * rate is taken between the first and last attribution's timestamps, so start-up and model loading
+ * do not count.
  */
 final class StreamBenchmark {
 
@@ -41,81 +42,95 @@ final class StreamBenchmark {
     this.out = out;
   }
 
-  int run(int events, int rounds) throws Exception {
+  /** One configuration measured: summaries on or off, and how many instances share the work. */
+  record Variant(String label, boolean summaries, int instances) {}
+
+  /** Runs the two variants alternately, {@code rounds} times each, and prints their ratio. */
+  int run(int events, int rounds, Variant first, Variant second) throws Exception {
     DemoSamples samples = new DemoSamples(fixtures, MODELS);
     out.println(
         "Each run starts its own single-node Kafka broker, so that runs do not inherit each"
             + " other's topics and load...");
     out.flush();
-    Map<Boolean, List<Double>> rates = new LinkedHashMap<>();
-    rates.put(false, new ArrayList<>());
-    rates.put(true, new ArrayList<>());
+    Map<Variant, List<Double>> rates = new LinkedHashMap<>();
+    rates.put(first, new ArrayList<>());
+    rates.put(second, new ArrayList<>());
     for (int round = 0; round < rounds; round++) {
-      for (boolean summaries : new boolean[] {false, true}) {
+      for (Variant variant : rates.keySet()) {
         double rate;
         try {
-          rate = onFreshBroker(samples, events, summaries);
+          rate = onFreshBroker(samples, events, variant);
         } catch (IllegalStateException e) {
           // Should the input still fail to arrive (see produce), say so and run once more.
           out.println("run failed (" + e.getMessage() + "); running it once more");
           out.flush();
-          rate = onFreshBroker(samples, events, summaries);
+          rate = onFreshBroker(samples, events, variant);
         }
-        rates.get(summaries).add(rate);
+        rates.get(variant).add(rate);
         out.printf(
             Locale.ROOT,
-            "round %d  summaries %-3s  %d events  %.0f attributions/s%n",
+            "round %d  %-15s  %d events  %.0f attributions/s%n",
             round + 1,
-            summaries ? "on" : "off",
+            variant.label(),
             events,
             rate);
         out.flush();
       }
     }
-    double off = mean(rates.get(false));
-    double on = mean(rates.get(true));
+    double a = mean(rates.get(first));
+    double b = mean(rates.get(second));
     out.printf(
         Locale.ROOT,
         "%nend-to-end attributions/s (%s, %d events per run, mean of %d runs)%n"
-            + "  summaries off  %.0f%n  summaries on   %.0f%n  ratio on/off   %.2f%n",
+            + "  %-15s %.0f%n  %-15s %.0f%n  ratio           %.2f%n",
         String.join(" + ", MODELS),
         events,
         rounds,
-        off,
-        on,
-        on / off);
+        first.label(),
+        a,
+        second.label(),
+        b,
+        b / a);
     out.flush();
     return 0;
   }
 
-  private double onFreshBroker(DemoSamples samples, int events, boolean summaries)
-      throws Exception {
+  private double onFreshBroker(DemoSamples samples, int events, Variant variant) throws Exception {
     try (KafkaBroker broker = ChildProcessBroker.start()) {
-      return once(broker.bootstrapServers(), samples, events, summaries);
+      return once(broker.bootstrapServers(), samples, events, variant);
     }
   }
 
-  private double once(String servers, DemoSamples samples, int events, boolean summaries)
+  private double once(String servers, DemoSamples samples, int events, Variant variant)
       throws Exception {
     String run = "igstream-bench-" + UUID.randomUUID().toString().substring(0, 8);
     Path state = Files.createTempDirectory("igstream-bench-state");
+    List<RunCommand.Running> running = new ArrayList<>();
     try {
       Map<String, String> env = RunTopics.prefixed(run);
-      env.put("IGSTREAM_SUMMARIES_ENABLED", String.valueOf(summaries));
+      env.put("IGSTREAM_SUMMARIES_ENABLED", String.valueOf(variant.summaries()));
       env.put("IGSTREAM_SUMMARIES_WINDOW_MS", "10000");
       // Windows close and are summarised during the run, so their cost is measured too.
       env.put("IGSTREAM_SUMMARIES_GRACE_MS", "1000");
       env.put("IGSTREAM_SUMMARIES_MERGE_WAIT_MS", "2000");
       env.put("IGSTREAM_HTTP_PORT", "-1");
-      env.put("IGSTREAM_KAFKA_STATE_DIR", state.toString());
-      AppConfig config =
-          AppConfig.load(null, env).withBrokerAndModels(servers, fixtures.resolve("models"), run);
-      try (RunCommand.Running running = RunCommand.Running.start(config)) {
-        // The app has created the topics; the producer outruns the stream, which is measured.
-        produce(servers, config, samples, events);
-        return consume(servers, config, events);
+      // Work for several instances to share: each model version over several keys.
+      env.put("IGSTREAM_BATCH_SHARDS", String.valueOf(Math.max(2, variant.instances())));
+      AppConfig config = null;
+      for (int i = 0; i < variant.instances(); i++) {
+        env.put("IGSTREAM_KAFKA_STATE_DIR", state.resolve("instance-" + i).toString());
+        AppConfig instance =
+            AppConfig.load(null, env).withBrokerAndModels(servers, fixtures.resolve("models"), run);
+        config = config == null ? instance : config;
+        running.add(RunCommand.Running.start(instance));
       }
+      // The apps have created the topics; the producer outruns the stream, which is measured.
+      produce(servers, config, samples, events);
+      return consume(servers, config, events);
     } finally {
+      for (RunCommand.Running r : running) {
+        r.close();
+      }
       DemoCommand.deleteTree(state);
     }
   }
