@@ -74,7 +74,7 @@ class OperationsMetricsTest {
     env.put("IGSTREAM_BATCH_SIZE", String.valueOf(BATCH_SIZE));
     // Long enough that full batches form by count and the unknown model's events are seen
     // waiting; one shard and one partition, so every model's events form one group.
-    env.put("IGSTREAM_BATCH_MAX_WAIT_MS", "3000");
+    env.put("IGSTREAM_BATCH_MAX_WAIT_MS", "5000");
     env.put("IGSTREAM_BATCH_SHARDS", "1");
     env.put("IGSTREAM_TOPICS_PARTITIONS", "1");
     env.put("IGSTREAM_SUMMARIES_WINDOW_MS", String.valueOf(WINDOW_MS));
@@ -102,11 +102,14 @@ class OperationsMetricsTest {
         send(producer, config, event("s" + i, "skipped", Map.of("x", 1.0)));
       }
       producer.flush();
+      // They reach the buffer one by one: wait until all three are there, within the wait.
       bufferedWhileWaiting =
           await()
               .atMost(Duration.ofSeconds(60))
               .pollInterval(Duration.ofMillis(100))
-              .until(() -> scrape().value("igstream_buffered_events").orElse(0), v -> v > 0);
+              .until(
+                  () -> scrape().value("igstream_buffered_events").orElse(0),
+                  v -> v >= UNKNOWN_MODEL_EVENTS);
       await()
           .atMost(Duration.ofSeconds(30))
           .until(
