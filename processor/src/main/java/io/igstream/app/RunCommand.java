@@ -5,6 +5,7 @@ import io.igstream.registry.RepositoryBatchExplainer;
 import io.igstream.stream.StreamMetrics;
 import io.igstream.tf.ModelLoader;
 import io.igstream.tf.OpRegistry;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
@@ -80,14 +81,28 @@ public final class RunCommand implements Callable<Integer> {
 
     static Running start(AppConfig config) throws java.io.IOException {
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-      StreamMetrics metrics = new StreamMetrics(registry);
+      ModelMetrics models = new ModelMetrics(registry);
       LOG.info("tensorflow session settings {}", config.tensorflow().describe());
       ModelRepository repository =
           new ModelRepository(
               config.modelRoot(),
               new ModelLoader(new OpRegistry(), config.tensorflow()),
-              config.modelCacheSize());
+              config.modelCacheSize(),
+              models);
+      models.watch(repository);
+      // Per-model series only for names that are configured or have loaded: names from events
+      // must not grow the metrics.
+      StreamMetrics metrics =
+          new StreamMetrics(
+              registry,
+              model ->
+                  config.stream().sampling().containsKey(model) || repository.hasLoaded(model));
       StreamApp app = new StreamApp(config, new RepositoryBatchExplainer(repository), metrics);
+      // The /ready verdict as a number, so that alerts can say which instance is not ready.
+      Gauge.builder("igstream.ready", app.probes(), probes -> probes.ready().ok() ? 1 : 0)
+          .description("1 while /ready answers 200, else 0")
+          .strongReference(true)
+          .register(registry);
       app.start();
       HttpEndpoint http =
           config.httpPort() < 0

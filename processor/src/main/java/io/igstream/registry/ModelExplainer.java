@@ -31,6 +31,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongConsumer;
 import org.tensorflow.proto.DataType;
 
 /**
@@ -87,6 +88,22 @@ public final class ModelExplainer implements AutoCloseable {
    */
   public static ModelExplainer load(
       String model, String version, Path directory, ModelConfig config, ModelLoader loader) {
+    return load(model, version, directory, config, loader, rows -> {});
+  }
+
+  /**
+   * Loads a model version and checks it; {@code gradientRows} hears the rows of every gradient run
+   * of its explanations.
+   *
+   * @throws ModelLoadException when the model is refused; the message says why and what to do
+   */
+  public static ModelExplainer load(
+      String model,
+      String version,
+      Path directory,
+      ModelConfig config,
+      ModelLoader loader,
+      LongConsumer gradientRows) {
     TfModel tf =
         loader.loadResolving(
             directory,
@@ -131,7 +148,8 @@ public final class ModelExplainer implements AutoCloseable {
                   ? 0
                   : config.baselineSample().seed());
       OutputKind kind = outputKind(config, tf);
-      IntegratedGradients engine = new IntegratedGradients(tf, kind, options(config));
+      IntegratedGradients engine =
+          new IntegratedGradients(new CountingModel(tf, gradientRows), kind, options(config));
       return new ModelExplainer(
           model,
           version,

@@ -12,6 +12,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -34,8 +35,15 @@ public final class ModelRepository implements AutoCloseable {
   private final Map<String, Entry> loaded = new LinkedHashMap<>(16, 0.75f, true);
   private final Map<String, Refusal> refused = new LinkedHashMap<>();
   private final Map<String, Object> loadLocks = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Set<String> modelsLoaded = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final GradientRows gradientRows;
 
   public ModelRepository(Path root, ModelLoader loader, int capacity) {
+    this(root, loader, capacity, GradientRows.NONE);
+  }
+
+  /** A repository that reports the gradient rows its models compute to {@code gradientRows}. */
+  public ModelRepository(Path root, ModelLoader loader, int capacity, GradientRows gradientRows) {
     try {
       this.root = root.toRealPath();
     } catch (IOException e) {
@@ -43,6 +51,7 @@ public final class ModelRepository implements AutoCloseable {
     }
     this.loader = loader;
     this.capacity = Math.max(1, capacity);
+    this.gradientRows = gradientRows;
   }
 
   public Path root() {
@@ -113,7 +122,14 @@ public final class ModelRepository implements AutoCloseable {
       ModelExplainer explainer;
       long started = System.nanoTime();
       try {
-        explainer = ModelExplainer.load(model, version, dir, config(model), loader);
+        explainer =
+            ModelExplainer.load(
+                model,
+                version,
+                dir,
+                config(model),
+                loader,
+                rows -> gradientRows.computed(model, rows));
       } catch (ModelLoadException | IllegalArgumentException e) {
         String reason =
             "model "
@@ -139,6 +155,7 @@ public final class ModelRepository implements AutoCloseable {
           explainer.tfModel().route().externalName(),
           devices(explainer),
           loadMs);
+      modelsLoaded.add(model);
       synchronized (this) {
         refused.remove(key);
         Entry entry = new Entry(explainer);
@@ -166,6 +183,19 @@ public final class ModelRepository implements AutoCloseable {
     }
     entry.acquire();
     return new Lease(entry);
+  }
+
+  /** Model versions held loaded now. */
+  public synchronized int loadedCount() {
+    return loaded.size();
+  }
+
+  /**
+   * Whether a version of this model has loaded since start: such names exist under the root, so
+   * they may label metrics without letting names from events grow them.
+   */
+  public boolean hasLoaded(String model) {
+    return modelsLoaded.contains(model);
   }
 
   /** Version directories of a model that exist now, sorted. */

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -56,6 +57,8 @@ final class MicroBatcher implements Processor<String, String, String, Object> {
   // share this task, so they take the objects as they are rather than through JSON.
   private ProcessorContext<String, Object> context;
   private KeyValueStore<String, String> buffer;
+  private String taskId;
+  private AtomicLong buffered;
 
   MicroBatcher(
       StreamSettings settings,
@@ -84,11 +87,14 @@ final class MicroBatcher implements Processor<String, String, String, Object> {
     this.buffer = context.getStateStore(STORE);
     // A revived task calls init again on this instance: forget the aborted transaction's counts.
     groups.clear();
+    taskId = context.taskId().toString();
+    buffered = metrics.bufferedCount(taskId);
     // Events buffered before a restart are in the restored store: rebuild the group index.
     try (KeyValueIterator<String, String> all = buffer.all()) {
       while (all.hasNext()) {
         KeyValue<String, String> entry = all.next();
         track(groupOf(entry.key), Envelope.fromJson(entry.value).bufferedAtMs());
+        buffered.incrementAndGet();
       }
     }
     long interval = Math.max(10, settings.maxWait().toMillis() / 4);
@@ -103,6 +109,7 @@ final class MicroBatcher implements Processor<String, String, String, Object> {
     Envelope envelope = Envelope.fromJson(record.value()).bufferedAt(now);
     // The repartition offset orders a group's events and is unique within this task's partition.
     buffer.put(record.key() + SEPARATOR + String.format("%019d", offset), envelope.toJson());
+    buffered.incrementAndGet();
     GroupState state = track(record.key(), now);
     if (state.count >= settings.batchSize()) {
       flush(record.key());
@@ -175,7 +182,9 @@ final class MicroBatcher implements Processor<String, String, String, Object> {
                     + ")"));
       }
     }
-    metrics.batch(events.size(), System.nanoTime() - started);
+    ModelMeters meters = metrics.batch(parts[0], events.size(), System.nanoTime() - started);
+    // One clock read per batch: the events of a batch are written together.
+    long writtenMs = System.currentTimeMillis();
     List<ObservationCodec.Timed> observed = new ArrayList<>();
     for (int i = 0; i < parsed.size(); i++) {
       Outcome outcome = outcomes.get(i);
@@ -197,6 +206,7 @@ final class MicroBatcher implements Processor<String, String, String, Object> {
                 + "); ask for fewer targets than top-K, or attribute a smaller input");
       } else if (record != null) {
         metrics.explained();
+        meters.written(writtenMs - envelope.timestampMs());
         Observation observation = ((Outcome.Explained) outcome).observation();
         if (summaries && observation != null) {
           // A clock far ahead (local time labelled UTC, a typo'd year) must not close every open
@@ -226,6 +236,14 @@ final class MicroBatcher implements Processor<String, String, String, Object> {
     }
     for (KeyValue<String, Envelope> entry : entries) {
       buffer.delete(entry.key);
+    }
+    buffered.addAndGet(-entries.size());
+  }
+
+  @Override
+  public void close() {
+    if (buffered != null) {
+      metrics.releaseBuffered(taskId, buffered);
     }
   }
 

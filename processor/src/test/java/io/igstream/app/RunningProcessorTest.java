@@ -100,9 +100,12 @@ class RunningProcessorTest {
         HttpResponse<String> notReady = get(http, running, "/ready");
         assertThat(notReady.statusCode()).isEqualTo(503);
         assertThat(notReady.body()).contains("model root");
+        // The same verdict as a number on /metrics, for alert rules.
+        assertThat(get(http, running, "/metrics").body()).contains("\nigstream_ready 0.0\n");
         assertThat(get(http, running, "/live").statusCode()).isEqualTo(200);
         java.nio.file.Files.move(away, models);
         assertThat(get(http, running, "/ready").statusCode()).isEqualTo(200);
+        assertThat(get(http, running, "/metrics").body()).contains("\nigstream_ready 1.0\n");
 
         // A stopped stream is not live: the orchestrator restarts the process.
         running.app.close();
