@@ -214,6 +214,8 @@ public final class StreamApp implements AutoCloseable {
         }
         LOG.info("topics created names={}", missing.stream().map(NewTopic::name).toList());
       }
+      // Producers writing the moment we return must find every partition led already.
+      io.igstream.app.broker.Topics.awaitLeaders(client, topics, Duration.ofSeconds(30));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while creating topics", e);

@@ -63,6 +63,19 @@ public final class Topics implements AutoCloseable {
     awaitLeaders(partitionsByTopic, deadline, timeout);
   }
 
+  /**
+   * Waits until every partition of these topics (of any partition count) has a leader: a producer
+   * that writes to a topic seconds old otherwise meets NOT_LEADER_OR_FOLLOWER retries, and an
+   * idempotent one has been seen here to fail its sequence checks after them.
+   */
+  public static void awaitLeaders(Admin admin, Collection<String> topics, Duration timeout) {
+    Map<String, Integer> anyCount = new java.util.LinkedHashMap<>();
+    topics.forEach(t -> anyCount.put(t, ANY_PARTITION_COUNT));
+    new Topics(admin).awaitLeaders(anyCount, System.nanoTime() + timeout.toNanos(), timeout);
+  }
+
+  private static final int ANY_PARTITION_COUNT = -1;
+
   private void awaitLeaders(Map<String, Integer> expected, long deadline, Duration timeout) {
     while (true) {
       try {
@@ -97,7 +110,7 @@ public final class Topics implements AutoCloseable {
     for (Map.Entry<String, Integer> topic : expected.entrySet()) {
       TopicDescription description = described.get(topic.getKey());
       int partitions = description.partitions().size();
-      if (partitions != topic.getValue()) {
+      if (topic.getValue() != ANY_PARTITION_COUNT && partitions != topic.getValue()) {
         throw new IllegalStateException(
             "topic "
                 + topic.getKey()
