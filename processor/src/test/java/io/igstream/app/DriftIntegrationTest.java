@@ -27,10 +27,8 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -101,7 +99,7 @@ class DriftIntegrationTest {
     AppConfig config =
         AppConfig.load(null, env).withBrokerAndModels(broker.bootstrapServers(), models, run);
 
-    List<Map<String, Double>> rows = rows(data.resolve("diabetes.test.csv"));
+    List<Map<String, Double>> rows = FeatureRows.read(data.resolve("diabetes.test.csv"));
     Random random = new Random(42);
     List<ProducerRecord<String, String>> events = new ArrayList<>();
     for (int w = 0; w < 4; w++) {
@@ -117,7 +115,8 @@ class DriftIntegrationTest {
     List<JsonNode> alerts = new ArrayList<>();
     int attributions = 0;
     try (RunCommand.Running running = RunCommand.Running.start(config);
-        KafkaProducer<String, String> producer = producer();
+        KafkaProducer<String, String> producer =
+            io.igstream.testing.TestClients.producer(broker.bootstrapServers());
         KafkaConsumer<String, String> consumer = consumer(config)) {
       // One window after the other, as a live stream arrives: the next window's events are sent
       // once the stream has explained the previous ones (the first wait covers its start-up), so
@@ -284,28 +283,6 @@ class DriftIntegrationTest {
       row.forEach(features::put);
       out.add(new ProducerRecord<>(config.stream().inputTopic(), id, event.toString()));
     }
-  }
-
-  private static List<Map<String, Double>> rows(Path csv) throws IOException {
-    List<Map<String, Double>> rows = new ArrayList<>();
-    for (Map<String, String> cells : Csv.read(csv).rows()) {
-      Map<String, Double> row = new LinkedHashMap<>();
-      cells.forEach(
-          (name, value) -> {
-            if (!name.equals("label")) {
-              row.put(name, Double.parseDouble(value));
-            }
-          });
-      rows.add(row);
-    }
-    return rows;
-  }
-
-  private static KafkaProducer<String, String> producer() {
-    Properties props = new Properties();
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-    props.put(ProducerConfig.ACKS_CONFIG, "all");
-    return new KafkaProducer<>(props, new StringSerializer(), new StringSerializer());
   }
 
   private static KafkaConsumer<String, String> consumer(AppConfig config) {

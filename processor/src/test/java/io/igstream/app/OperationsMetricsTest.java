@@ -23,13 +23,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -90,7 +87,8 @@ class OperationsMetricsTest {
     await().atMost(Duration.ofSeconds(90)).until(() -> get("/ready").statusCode() == 200);
 
     long started = System.nanoTime();
-    try (KafkaProducer<String, String> producer = producer()) {
+    try (KafkaProducer<String, String> producer =
+        io.igstream.testing.TestClients.producer(broker.bootstrapServers())) {
       // Events of a model that is not deployed wait for the maximum wait, then are dead-lettered.
       for (int i = 0; i < UNKNOWN_MODEL_EVENTS; i++) {
         send(producer, config, event("u" + i, "nosuch", Map.of("x", 1.0)));
@@ -122,7 +120,8 @@ class OperationsMetricsTest {
       while (System.currentTimeMillis() % WINDOW_MS > WINDOW_MS / 4) {
         Thread.sleep(50);
       }
-      List<Map<String, Double>> rows = rows();
+      List<Map<String, Double>> rows =
+          FeatureRows.read(Fixtures.root().resolve("data/diabetes.test.csv"));
       for (int i = 0; i < GOOD_EVENTS; i++) {
         Map<String, Double> row = new java.util.LinkedHashMap<>(rows.get(i % rows.size()));
         row.put("bmi", row.get("bmi") + 0.1);
@@ -300,28 +299,5 @@ class OperationsMetricsTest {
 
   private static void send(KafkaProducer<String, String> producer, AppConfig config, String value) {
     producer.send(new ProducerRecord<>(config.stream().inputTopic(), value));
-  }
-
-  private static List<Map<String, Double>> rows() throws Exception {
-    List<Map<String, Double>> rows = new ArrayList<>();
-    for (Map<String, String> cells :
-        Csv.read(Fixtures.root().resolve("data/diabetes.test.csv")).rows()) {
-      Map<String, Double> row = new java.util.LinkedHashMap<>();
-      cells.forEach(
-          (name, value) -> {
-            if (!name.equals("label")) {
-              row.put(name, Double.parseDouble(value));
-            }
-          });
-      rows.add(row);
-    }
-    return rows;
-  }
-
-  private static KafkaProducer<String, String> producer() {
-    Properties props = new Properties();
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-    props.put(ProducerConfig.ACKS_CONFIG, "all");
-    return new KafkaProducer<>(props, new StringSerializer(), new StringSerializer());
   }
 }
