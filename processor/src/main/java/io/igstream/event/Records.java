@@ -64,7 +64,7 @@ public final class Records {
     } else {
       node.put("target", a.target());
     }
-    node.put("method", a.rule().externalName());
+    node.put("method", a.method());
     node.put("steps", a.steps());
     node.put("output_at_input", a.outputAtInput());
     node.put("output_at_baseline", a.outputAtBaseline());

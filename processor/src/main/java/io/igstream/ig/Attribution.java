@@ -6,7 +6,8 @@ import java.util.Map;
  * The attributions for one target of one event, with what is needed to judge them: F(x), F(b)
  * (averaged over baselines), the sum, the completeness delta and the approximation error |delta| /
  * |F(x) - F(b)|. Delta and error are null where completeness does not apply (smoothing variants,
- * path-averaged gradients).
+ * path-averaged gradients). {@code rule} is the quadrature of plain IG and null for Guided IG,
+ * whose path is not a straight line; {@code method} is what records call the method.
  */
 public record Attribution(
     Integer target,
@@ -18,7 +19,37 @@ public record Attribution(
     Double approximationError,
     QuadratureRule rule,
     int steps,
-    Boolean errorTargetMet) {
+    Boolean errorTargetMet,
+    String method) {
+
+  /** The record's method name of Guided IG. */
+  public static final String GUIDED_IG = "guided_ig";
+
+  /** A plain IG attribution: its method is the quadrature rule's name. */
+  public Attribution(
+      Integer target,
+      double outputAtInput,
+      double outputAtBaseline,
+      Map<String, DenseArray> attributions,
+      double attributionSum,
+      Double delta,
+      Double approximationError,
+      QuadratureRule rule,
+      int steps,
+      Boolean errorTargetMet) {
+    this(
+        target,
+        outputAtInput,
+        outputAtBaseline,
+        attributions,
+        attributionSum,
+        delta,
+        approximationError,
+        rule,
+        steps,
+        errorTargetMet,
+        rule.externalName());
+  }
 
   /** False when F(x), F(b) or any attribution is NaN or infinite: the result is not usable. */
   public boolean isFinite() {

@@ -16,7 +16,7 @@ import java.util.Random;
  * is accumulated in the order of its points whatever the chunking, so an event's result does not
  * depend on which events share its batch.
  */
-public final class IntegratedGradients {
+public final class IntegratedGradients implements ExplainMethod {
 
   private final DifferentiableModel model;
   private final OutputKind outputKind;
@@ -42,7 +42,7 @@ public final class IntegratedGradients {
     return quadratures.computeIfAbsent(steps, options.rule()::points);
   }
 
-  /** Explains each request; the result at index i holds one attribution per target of request i. */
+  @Override
   public List<List<Attribution>> explain(List<ExplainRequest> requests) {
     // Inputs and baselines go through one forward run: on small models a run's fixed cost is
     // most of the work.

@@ -1,0 +1,81 @@
+package io.igstream.ig;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Gradients at arbitrary points, fed to the model in runs of at most {@code maxRowsPerRun} rows so
+ * that memory is bounded by one run. Points are flat over the attributed tensors, in their order.
+ */
+final class GradientRuns {
+
+  /** A point, the instance its other inputs come from, and the upstream of the explained scalar. */
+  record Point(double[] values, Map<String, DenseArray> context, double[] upstream) {}
+
+  private final DifferentiableModel model;
+  private final List<AttributedTensor> tensors;
+  private final int maxRowsPerRun;
+
+  GradientRuns(DifferentiableModel model, List<AttributedTensor> tensors, int maxRowsPerRun) {
+    this.model = model;
+    this.tensors = tensors;
+    this.maxRowsPerRun = maxRowsPerRun;
+  }
+
+  /** The gradient at each point, flat like the point, in order. */
+  List<double[]> at(List<Point> points) {
+    List<double[]> out = new ArrayList<>(points.size());
+    for (int from = 0; from < points.size(); from += maxRowsPerRun) {
+      out.addAll(run(points.subList(from, Math.min(points.size(), from + maxRowsPerRun))));
+    }
+    return out;
+  }
+
+  private List<double[]> run(List<Point> points) {
+    int rows = points.size();
+    int outputs = model.outputSize();
+    Map<String, float[]> feed = new LinkedHashMap<>();
+    int offset = 0;
+    for (AttributedTensor tensor : tensors) {
+      int size = tensor.size();
+      float[] values = new float[rows * size];
+      for (int r = 0; r < rows; r++) {
+        double[] point = points.get(r).values();
+        for (int i = 0; i < size; i++) {
+          values[r * size + i] = (float) point[offset + i];
+        }
+      }
+      feed.put(tensor.name(), values);
+      offset += size;
+    }
+    float[] upstream = new float[rows * outputs];
+    List<Map<String, DenseArray>> context = new ArrayList<>(rows);
+    for (int r = 0; r < rows; r++) {
+      double[] up = points.get(r).upstream();
+      for (int j = 0; j < up.length; j++) {
+        upstream[r * outputs + j] = (float) up[j];
+      }
+      context.add(points.get(r).context());
+    }
+    GradientBatch batch = model.gradients(new GradientRequest(rows, context, feed, upstream));
+    List<double[]> out = new ArrayList<>(rows);
+    for (int r = 0; r < rows; r++) {
+      out.add(new double[offset]);
+    }
+    int at = 0;
+    for (AttributedTensor tensor : tensors) {
+      int size = tensor.size();
+      float[] gradient = batch.gradients().get(tensor.name());
+      for (int r = 0; r < rows; r++) {
+        double[] target = out.get(r);
+        for (int i = 0; i < size; i++) {
+          target[at + i] = gradient[r * size + i];
+        }
+      }
+      at += size;
+    }
+    return out;
+  }
+}
