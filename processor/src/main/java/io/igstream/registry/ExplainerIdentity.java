@@ -33,12 +33,25 @@ public record ExplainerIdentity(ObjectNode config, String hash) {
   }
 
   static ExplainerIdentity of(
-      ModelConfig config, String output, OutputKind kind, IgOptions options) {
+      ModelConfig config,
+      String output,
+      OutputKind kind,
+      IgOptions options,
+      io.igstream.ig.GuidedOptions guided) {
     ObjectNode node = CANONICAL.createObjectNode();
     node.put("signature", config.signatureOrDefault());
     node.put("output", output);
     node.put("output_kind", kind.name().toLowerCase(java.util.Locale.ROOT));
-    node.put("method", options.rule().externalName());
+    node.put(
+        "method",
+        guided == null ? options.rule().externalName() : io.igstream.ig.Attribution.GUIDED_IG);
+    // Only Guided IG adds keys, so plain IG's hashes (and the baselines made with them) stay valid.
+    if (guided != null) {
+      ObjectNode settings = node.putObject("guided");
+      settings.put("fraction", guided.fraction());
+      settings.put("anchors", guided.anchors());
+      settings.put("max_dist", guided.maxDist());
+    }
     node.put("steps", options.steps());
     node.put("multiply_by_inputs", options.multiplyByInputs());
     node.put("target", config.target() == null ? "predicted" : config.target());

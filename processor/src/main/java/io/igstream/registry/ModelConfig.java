@@ -34,7 +34,8 @@ public record ModelConfig(
     @JsonProperty("max_rows_per_run") Integer maxRowsPerRun,
     @JsonProperty("top_features") Integer topFeatures,
     @JsonProperty("gradient_signature") String gradientSignature,
-    @JsonProperty("drift") DriftPolicy.Overrides drift) {
+    @JsonProperty("drift") DriftPolicy.Overrides drift,
+    @JsonProperty("guided") GuidedConfig guided) {
 
   /** The file name the model repository looks for in {@code <root>/<model>/}. */
   public static final String FILE_NAME = "igstream-model.json";
@@ -59,11 +60,17 @@ public record ModelConfig(
       @JsonProperty("samples") Integer samples,
       @JsonProperty("seed") Long seed) {}
 
+  /** Guided IG's settings, read only with {@code "method": "guided_ig"}. */
+  public record GuidedConfig(
+      @JsonProperty("fraction") Double fraction,
+      @JsonProperty("anchors") Integer anchors,
+      @JsonProperty("max_dist") Double maxDist) {}
+
   /** A config with every field at its default. */
   public static ModelConfig defaults() {
     return new ModelConfig(
         null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-        null, null, null);
+        null, null, null, null);
   }
 
   /** The mapper configuration files are read with: unknown fields are errors, not typos ignored. */

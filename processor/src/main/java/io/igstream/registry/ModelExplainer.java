@@ -9,7 +9,10 @@ import io.igstream.event.PredictionEvent;
 import io.igstream.event.Records;
 import io.igstream.ig.Attribution;
 import io.igstream.ig.DenseArray;
+import io.igstream.ig.ExplainMethod;
 import io.igstream.ig.ExplainRequest;
+import io.igstream.ig.GuidedIntegratedGradients;
+import io.igstream.ig.GuidedOptions;
 import io.igstream.ig.IgOptions;
 import io.igstream.ig.IntegratedGradients;
 import io.igstream.ig.OutputKind;
@@ -44,7 +47,8 @@ public final class ModelExplainer implements AutoCloseable {
   private final String model;
   private final String version;
   private final TfModel tfModel;
-  private final IntegratedGradients engine;
+  private final ExplainMethod engine;
+  private final IgOptions options;
   private final InstanceBuilder instances;
   private final BaselineResolver baselines;
   private final TargetSpec defaultTarget;
@@ -58,7 +62,8 @@ public final class ModelExplainer implements AutoCloseable {
       String model,
       String version,
       TfModel tfModel,
-      IntegratedGradients engine,
+      ExplainMethod engine,
+      IgOptions options,
       InstanceBuilder instances,
       BaselineResolver baselines,
       TargetSpec defaultTarget,
@@ -71,6 +76,7 @@ public final class ModelExplainer implements AutoCloseable {
     this.version = version;
     this.tfModel = tfModel;
     this.engine = engine;
+    this.options = options;
     this.instances = instances;
     this.baselines = baselines;
     this.defaultTarget = defaultTarget;
@@ -148,13 +154,19 @@ public final class ModelExplainer implements AutoCloseable {
                   ? 0
                   : config.baselineSample().seed());
       OutputKind kind = outputKind(config, tf);
-      IntegratedGradients engine =
-          new IntegratedGradients(new CountingModel(tf, gradientRows), kind, options(config));
+      IgOptions options = options(config);
+      GuidedOptions guided = GuidedSettings.of(config);
+      CountingModel counting = new CountingModel(tf, gradientRows);
+      ExplainMethod engine =
+          guided == null
+              ? new IntegratedGradients(counting, kind, options)
+              : new GuidedIntegratedGradients(counting, kind, guided);
       return new ModelExplainer(
           model,
           version,
           tf,
           engine,
+          options,
           new InstanceBuilder(serving, featureNames),
           baselines,
           config.target() == null ? TargetSpec.PREDICTED : TargetSpec.parse(config.target()),
@@ -162,7 +174,7 @@ public final class ModelExplainer implements AutoCloseable {
           config.topFeatures() == null ? 5 : config.topFeatures(),
           spec.output(),
           kind,
-          ExplainerIdentity.of(config, spec.output(), kind, engine.options()));
+          ExplainerIdentity.of(config, spec.output(), kind, options, guided));
     } catch (RuntimeException e) {
       tf.close();
       throw e instanceof ModelLoadException
@@ -173,10 +185,13 @@ public final class ModelExplainer implements AutoCloseable {
 
   /** The engine settings a config asks for. */
   static IgOptions options(ModelConfig config) {
+    // Guided IG's sum is a left Riemann sum along its own path; the rule stands for that here.
     QuadratureRule rule =
         config.method() == null
             ? QuadratureRule.GAUSS_LEGENDRE
-            : QuadratureRule.fromExternalName(config.method());
+            : GuidedSettings.selected(config)
+                ? QuadratureRule.RIEMANN_LEFT
+                : QuadratureRule.fromExternalName(config.method());
     int steps = config.steps() == null ? IgOptions.DEFAULT_STEPS : config.steps();
     Smoothing smoothing = Smoothing.NONE;
     if (config.smoothing() != null && config.smoothing().variant() != null) {
@@ -244,8 +259,14 @@ public final class ModelExplainer implements AutoCloseable {
     return tfModel;
   }
 
+  /** The plain IG settings; with Guided IG, its steps and rows per run (see {@link #guided}). */
   public IgOptions options() {
-    return engine.options();
+    return options;
+  }
+
+  /** Guided IG's settings, or null when this model is explained with plain IG. */
+  public GuidedOptions guided() {
+    return engine instanceof GuidedIntegratedGradients g ? g.options() : null;
   }
 
   /** The explainer configuration and its hash, recorded in baselines and summaries. */
