@@ -115,6 +115,57 @@ class GuidedReferenceAttributionTest {
     }
   }
 
+  /**
+   * Several inputs, one of them attributed at an embedding layer, and a pass-through input: with
+   * max_dist near 0 every feature keeps to the straight line's alpha, so Guided IG becomes a left
+   * Riemann sum of plain IG and must approach the Python near-exact IG (Gauss-Legendre, 1,024
+   * points). At 200 steps and max_dist 0.005 the path strays at most 0.005 and the Riemann error is
+   * O(1/200): 1e-2 of the largest attribution is a loose bound for both.
+   */
+  @Test
+  void nearTheStraightLineGuidedIgApproachesPlainIgOnAMultiInputLayerModel() {
+    JsonNode reference = Fixtures.reference("multi_input");
+    try (TfModel model =
+        new ModelLoader(REGISTRY)
+            .load(
+                Fixtures.modelDirectory(reference),
+                ReferenceAttributionTest.spec(reference),
+                null)) {
+      assertThat(model.attributedTensors()).hasSize(2);
+      GuidedOptions options = new GuidedOptions(200, 0.25, 0, 0.005, 200);
+      List<ExplainRequest> requests = ReferenceAttributionTest.requests(reference);
+      List<List<Attribution>> results =
+          new GuidedIntegratedGradients(
+                  model, ReferenceAttributionTest.outputKind(reference), options)
+              .explain(requests);
+      int i = 0;
+      for (JsonNode testCase : reference.get("cases")) {
+        Attribution actual = results.get(i++).get(0);
+        JsonNode expected = testCase.get("near_exact").get("attributions");
+        double scale = 0;
+        for (JsonNode values : expected) {
+          for (double v : JsonArrays.read(values).values()) {
+            scale = Math.max(scale, Math.abs(v));
+          }
+        }
+        double tolerance = 1e-2 * scale;
+        expected
+            .fields()
+            .forEachRemaining(
+                entry -> {
+                  double[] want = JsonArrays.read(entry.getValue()).values();
+                  double[] got = actual.attributions().get(entry.getKey()).values();
+                  assertThat(got).hasSameSizeAs(want);
+                  for (int k = 0; k < want.length; k++) {
+                    assertThat(got[k])
+                        .as("%s %s[%d]", testCase.get("event_id").asText(), entry.getKey(), k)
+                        .isCloseTo(want[k], within(tolerance));
+                  }
+                });
+      }
+    }
+  }
+
   /** Prints (does not assert) the cost of Guided IG against plain IG at the same step count. */
   @Test
   void printsCostAgainstPlainIg() {

@@ -153,6 +153,18 @@ class ReferenceAttributionTest {
   }
 
   static List<Attribution> explainCases(TfModel model, JsonNode reference, IgOptions options) {
+    List<Attribution> out = new ArrayList<>();
+    for (List<Attribution> perRequest :
+        new IntegratedGradients(model, outputKind(reference), options)
+            .explain(requests(reference))) {
+      assertThat(perRequest).hasSize(1);
+      out.add(perRequest.get(0));
+    }
+    return out;
+  }
+
+  /** One request per reference case: the event's inputs, the case's baseline and target. */
+  static List<ExplainRequest> requests(JsonNode reference) {
     Map<String, JsonNode> events = new HashMap<>();
     for (JsonNode event : reference.get("events")) {
       events.put(event.get("event_id").asText(), event);
@@ -172,13 +184,7 @@ class ReferenceAttributionTest {
               target.isNull() ? TargetSpec.PREDICTED : new TargetSpec.Index(target.asInt()),
               List.of(baseline)));
     }
-    List<Attribution> out = new ArrayList<>();
-    for (List<Attribution> perRequest :
-        new IntegratedGradients(model, outputKind(reference), options).explain(requests)) {
-      assertThat(perRequest).hasSize(1);
-      out.add(perRequest.get(0));
-    }
-    return out;
+    return requests;
   }
 
   private static Map<String, DenseArray> readInputs(JsonNode node) {
