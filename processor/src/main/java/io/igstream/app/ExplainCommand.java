@@ -64,7 +64,8 @@ public final class ExplainCommand implements Callable<Integer> {
   @Option(
       names = "--method",
       description =
-          "riemann_left, riemann_right, riemann_middle, trapezoid or gauss_legendre (default).")
+          "riemann_left, riemann_right, riemann_middle, trapezoid, gauss_legendre (default) or"
+              + " guided_ig (its settings come from the config's \"guided\").")
   String method;
 
   @Option(names = "--target", description = "Output index, 'predicted' (default) or top-K.")
