@@ -105,6 +105,11 @@ class GuidedReferenceAttributionTest {
             diff = Math.max(diff, Math.abs(got[i] - want[i]));
           }
           worst = Math.max(worst, diff / scale);
+          // The completeness delta is Guided IG's own error measure: the same as Python's.
+          double change = fx - testCase.get("output_at_baseline").asDouble();
+          assertThat(actual.delta())
+              .as(what + " delta")
+              .isCloseTo(expected.get("delta").asDouble(), within(1e-4 * Math.max(scale, change)));
           for (int i = 0; i < want.length; i++) {
             assertThat(got[i]).as("%s [%d]", what, i).isCloseTo(want[i], within(1e-4 * scale));
           }
@@ -166,9 +171,12 @@ class GuidedReferenceAttributionTest {
     }
   }
 
-  /** Prints (does not assert) the cost of Guided IG against plain IG at the same step count. */
+  /**
+   * Prints (does not assert) the cost of Guided IG against plain IG at the same step count, and
+   * checks that every event of the timed batches gets the attributions it gets alone.
+   */
   @Test
-  void printsCostAgainstPlainIg() {
+  void printsCostAgainstPlainIgAndBatchesAsAlone() {
     for (String name : List.of("diabetes", "digits_cnn")) {
       JsonNode reference = Fixtures.reference(name);
       try (TfModel model =
@@ -178,10 +186,6 @@ class GuidedReferenceAttributionTest {
                   ReferenceAttributionTest.spec(reference),
                   null)) {
         List<ExplainRequest> one = requests(guidedReference(name));
-        List<ExplainRequest> batch = new ArrayList<>();
-        for (int copy = 0; copy < 10; copy++) {
-          batch.addAll(one);
-        }
         ExplainMethod plain =
             new IntegratedGradients(
                 model,
@@ -190,24 +194,58 @@ class GuidedReferenceAttributionTest {
         ExplainMethod guided =
             new GuidedIntegratedGradients(
                 model, ReferenceAttributionTest.outputKind(reference), GuidedOptions.defaults(20));
-        double plainMs = time(plain, batch);
-        double guidedMs = time(guided, batch);
-        System.out.printf(
-            "cost %s, %d events, 20 steps: plain IG %.1f ms, guided IG %.1f ms (x%.1f)%n",
-            name, batch.size(), plainMs, guidedMs, guidedMs / plainMs);
-        assertThat(batch).isNotEmpty();
+        for (int copies : new int[] {10, 100}) {
+          List<ExplainRequest> batch = new ArrayList<>();
+          for (int copy = 0; copy < copies; copy++) {
+            batch.addAll(one);
+          }
+          double plainMs = time(plain, batch).millis();
+          Timed guidedRun = time(guided, batch);
+          System.out.printf(
+              "cost %s, %d events, 20 steps: plain IG %.1f ms, guided IG %.1f ms (x%.1f)%n",
+              name, batch.size(), plainMs, guidedRun.millis(), guidedRun.millis() / plainMs);
+          // Batch invariance on a real model: every copy of an event gets its lone result.
+          for (int i = 0; i < batch.size(); i++) {
+            double[] alone = alone(guided, batch.get(i));
+            double[] inBatch = only(guidedRun.results().get(i));
+            double scale = 0;
+            for (double v : alone) {
+              scale = Math.max(scale, Math.abs(v));
+            }
+            for (int k = 0; k < alone.length; k++) {
+              assertThat(inBatch[k]).isCloseTo(alone[k], within(1e-6 * scale));
+            }
+          }
+        }
       }
     }
   }
 
-  private static double time(ExplainMethod method, List<ExplainRequest> batch) {
-    method.explain(batch); // warm-up: the first run builds TF's kernels
+  /** The best of three timed runs (after a warm-up) and the results of the last. */
+  private record Timed(double millis, List<List<Attribution>> results) {}
+
+  private static Timed time(ExplainMethod method, List<ExplainRequest> batch) {
+    List<List<Attribution>> results = method.explain(batch); // warm-up: TF builds its kernels
     double best = Double.MAX_VALUE;
     for (int repeat = 0; repeat < 3; repeat++) {
       long start = System.nanoTime();
-      method.explain(batch);
+      results = method.explain(batch);
       best = Math.min(best, (System.nanoTime() - start) / 1e6);
     }
-    return best;
+    return new Timed(best, results);
+  }
+
+  private final Map<String, double[]> aloneResults = new java.util.HashMap<>();
+
+  /** An event's attributions explained on its own (cached: batches repeat events). */
+  private double[] alone(ExplainMethod method, ExplainRequest request) {
+    return aloneResults.computeIfAbsent(
+        request.id() + "@" + System.identityHashCode(method),
+        id -> only(method.explain(List.of(request)).get(0)));
+  }
+
+  private static double[] only(List<Attribution> perRequest) {
+    assertThat(perRequest).hasSize(1);
+    return perRequest.get(0).attributions().values().iterator().next().values();
   }
 }
