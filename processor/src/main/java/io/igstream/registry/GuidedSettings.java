@@ -3,6 +3,7 @@ package io.igstream.registry;
 import io.igstream.ig.Attribution;
 import io.igstream.ig.GuidedOptions;
 import io.igstream.ig.IgOptions;
+import io.igstream.ig.QuadratureRule;
 
 /** Reads Guided IG's settings from a model config and refuses combinations it cannot honour. */
 final class GuidedSettings {
@@ -13,6 +14,15 @@ final class GuidedSettings {
   static boolean selected(ModelConfig config) {
     return config.method() != null
         && config.method().trim().equalsIgnoreCase(Attribution.GUIDED_IG);
+  }
+
+  /** A quadrature rule by name; an unknown name's message lists guided_ig among the methods. */
+  static QuadratureRule quadratureRule(String method) {
+    try {
+      return QuadratureRule.fromExternalName(method);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(e.getMessage() + " or " + Attribution.GUIDED_IG, e);
+    }
   }
 
   /**

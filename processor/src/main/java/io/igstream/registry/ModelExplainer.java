@@ -154,8 +154,9 @@ public final class ModelExplainer implements AutoCloseable {
                   ? 0
                   : config.baselineSample().seed());
       OutputKind kind = outputKind(config, tf);
-      IgOptions options = options(config);
+      // Guided IG's settings first: its refusals name guided_ig's keys, not a quadrature's.
       GuidedOptions guided = GuidedSettings.of(config);
+      IgOptions options = options(config);
       CountingModel counting = new CountingModel(tf, gradientRows);
       ExplainMethod engine =
           guided == null
@@ -191,7 +192,7 @@ public final class ModelExplainer implements AutoCloseable {
             ? QuadratureRule.GAUSS_LEGENDRE
             : GuidedSettings.selected(config)
                 ? QuadratureRule.RIEMANN_LEFT
-                : QuadratureRule.fromExternalName(config.method());
+                : GuidedSettings.quadratureRule(config.method());
     int steps = config.steps() == null ? IgOptions.DEFAULT_STEPS : config.steps();
     Smoothing smoothing = Smoothing.NONE;
     if (config.smoothing() != null && config.smoothing().variant() != null) {

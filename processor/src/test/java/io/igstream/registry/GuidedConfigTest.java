@@ -128,6 +128,9 @@ class GuidedConfigTest {
                 .as(json)
                 .isInstanceOf(ModelLoadException.class)
                 .hasMessageContaining(key));
+    assertThatThrownBy(() -> load("{\"output\":\"output\",\"method\":\"guided\"}").close())
+        .hasMessageContaining("unknown method 'guided'")
+        .hasMessageContaining("guided_ig");
     assertThatThrownBy(() -> config(guided + "\"guided\":{\"fractoin\":0.5}}"))
         .hasMessageContaining("fractoin");
   }
