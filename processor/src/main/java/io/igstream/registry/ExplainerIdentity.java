@@ -3,6 +3,8 @@ package io.igstream.registry;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.igstream.ig.Attribution;
+import io.igstream.ig.GuidedOptions;
 import io.igstream.ig.IgOptions;
 import io.igstream.ig.OutputKind;
 import java.nio.charset.StandardCharsets;
@@ -33,18 +35,12 @@ public record ExplainerIdentity(ObjectNode config, String hash) {
   }
 
   static ExplainerIdentity of(
-      ModelConfig config,
-      String output,
-      OutputKind kind,
-      IgOptions options,
-      io.igstream.ig.GuidedOptions guided) {
+      ModelConfig config, String output, OutputKind kind, IgOptions options, GuidedOptions guided) {
     ObjectNode node = CANONICAL.createObjectNode();
     node.put("signature", config.signatureOrDefault());
     node.put("output", output);
     node.put("output_kind", kind.name().toLowerCase(java.util.Locale.ROOT));
-    node.put(
-        "method",
-        guided == null ? options.rule().externalName() : io.igstream.ig.Attribution.GUIDED_IG);
+    node.put("method", guided == null ? options.rule().externalName() : Attribution.GUIDED_IG);
     // Only Guided IG adds keys, so plain IG's hashes (and the baselines made with them) stay valid.
     if (guided != null) {
       ObjectNode settings = node.putObject("guided");
