@@ -6,18 +6,27 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.igstream.event.EventParser;
 import io.igstream.event.Outcome;
+import io.igstream.event.PredictionEvent;
 import io.igstream.testing.Fixtures;
+import io.igstream.testing.ModelRoots;
 import io.igstream.testing.Schemas;
 import io.igstream.tf.ModelLoadException;
 import io.igstream.tf.ModelLoader;
 import io.igstream.tf.OpRegistry;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@code "method": "guided_ig"} through the whole explainer: record, identity, refusals. */
 class GuidedConfigTest {
@@ -62,6 +71,37 @@ class GuidedConfigTest {
     }
   }
 
+  /**
+   * The stream's route: a model root whose config selects Guided IG. One batch of 4 events takes
+   * steps x (anchors + 1) gradient runs of 4 rows each, as the metrics hear them.
+   */
+  @Test
+  void theRepositoryExplainsABatchWithOneRunPerStep(@TempDir Path root) throws IOException {
+    ModelRoots.deploy(root, "diabetes", "diab", "1");
+    Files.writeString(
+        root.resolve("diab").resolve(ModelConfig.FILE_NAME),
+        "{\"output\":\"progression\",\"method\":\"guided_ig\",\"steps\":7,"
+            + "\"guided\":{\"anchors\":1}}");
+    List<Long> runs = Collections.synchronizedList(new ArrayList<>());
+    EventParser parser = new EventParser(JSON);
+    List<PredictionEvent> events = new ArrayList<>();
+    for (JsonNode event : Fixtures.reference("diabetes").get("events")) {
+      ((ObjectNode) event).put("model", "diab");
+      events.add(parser.parse(event.toString()));
+    }
+    try (ModelRepository repository =
+            new ModelRepository(root, LOADER, 2, (model, rows) -> runs.add(rows));
+        ModelRepository.Lease lease = repository.lease("diab", "1")) {
+      List<Outcome> outcomes = lease.explainer().explain(events);
+      assertThat(outcomes).hasSize(4).allMatch(o -> o instanceof Outcome.Explained);
+      for (Outcome outcome : outcomes) {
+        assertThat(((Outcome.Explained) outcome).record().get("method").asText())
+            .isEqualTo("guided_ig");
+      }
+    }
+    assertThat(runs).hasSize(7 * 2).allMatch(rows -> rows == 4);
+  }
+
   @Test
   void theSchemaExampleIsAValidConfig() throws IOException {
     ModelConfig example =
@@ -80,7 +120,7 @@ class GuidedConfigTest {
             base + ",\"guided\":{\"fraction\":0.1}}",
             base + ",\"guided\":{\"anchors\":2}}",
             base + ",\"guided\":{\"max_dist\":0.2}}");
-    java.util.Set<String> hashes = new java.util.HashSet<>();
+    Set<String> hashes = new HashSet<>();
     for (String json : configs) {
       try (ModelExplainer explainer = load(json)) {
         hashes.add(explainer.identity().hash());
