@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ObjIntConsumer;
 
 /**
  * Gradients at arbitrary points, fed to the model in runs of at most {@code maxRowsPerRun} rows so
@@ -24,13 +25,18 @@ final class GradientRuns {
     this.maxRowsPerRun = maxRowsPerRun;
   }
 
-  /** The gradient at each point, flat like the point, in order. */
-  List<double[]> at(List<Point> points) {
-    List<double[]> out = new ArrayList<>(points.size());
+  /**
+   * Hands the gradient at each point (flat like the point) with the point's index to {@code sink},
+   * one run at a time, so that no more than one run's gradients are held at once.
+   */
+  void at(List<Point> points, ObjIntConsumer<double[]> sink) {
     for (int from = 0; from < points.size(); from += maxRowsPerRun) {
-      out.addAll(run(points.subList(from, Math.min(points.size(), from + maxRowsPerRun))));
+      List<double[]> gradients =
+          run(points.subList(from, Math.min(points.size(), from + maxRowsPerRun)));
+      for (int i = 0; i < gradients.size(); i++) {
+        sink.accept(gradients.get(i), from + i);
+      }
     }
-    return out;
   }
 
   private List<double[]> run(List<Point> points) {

@@ -74,10 +74,10 @@ public final class GuidedIntegratedGradients implements ExplainMethod {
     }
     GradientRuns runs = new GradientRuns(model, tensors, options.maxRowsPerRun());
     for (int step = 0; step < options.totalSteps(); step++) {
-      List<double[]> gradients = runs.at(rows.stream().map(Row::spec).toList());
-      for (int i = 0; i < rows.size(); i++) {
-        rows.get(i).path.advance(gradients.get(i));
-      }
+      // A path's step needs only its own gradient, so each run's paths advance as it returns.
+      runs.at(
+          rows.stream().map(Row::spec).toList(),
+          (gradient, i) -> rows.get(i).path.advance(gradient));
     }
 
     List<List<Attribution>> results = new ArrayList<>();
