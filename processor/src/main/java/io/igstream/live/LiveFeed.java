@@ -105,7 +105,17 @@ public final class LiveFeed implements AutoCloseable {
           continue;
         }
         for (ConsumerRecord<byte[], byte[]> record : c.poll(POLL)) {
-          handle(record, startedAt);
+          try {
+            handle(record, startedAt);
+          } catch (RuntimeException e) {
+            // One odd record (a schema drift, a bug here) must not stop the view for good.
+            LOG.debug(
+                "live view skipped {}-{}@{}: {}",
+                record.topic(),
+                record.partition(),
+                record.offset(),
+                e.toString());
+          }
         }
       }
     } catch (WakeupException | InterruptedException e) {
