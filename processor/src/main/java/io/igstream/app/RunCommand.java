@@ -111,9 +111,10 @@ public final class RunCommand implements Callable<Integer> {
           .strongReference(true)
           .register(registry);
       app.start();
-      LiveView view = config.httpPort() < 0 || !config.view().enabled() ? null : liveView(config);
+      LiveView view = null;
       HttpEndpoint http;
       try {
+        view = config.httpPort() < 0 || !config.view().enabled() ? null : liveView(config);
         http =
             config.httpPort() < 0
                 ? null

@@ -136,14 +136,23 @@ final class StreamBenchmark {
       // The view's client connects before the traffic, as someone watching the page would.
       try (ViewClient watcher =
           variant.liveView() ? ViewClient.watch(running.get(0).httpPort()) : null) {
+        long cpuBefore = processCpuNanos();
+        long feedBefore = feedCpuNanos(running);
         // The apps have created the topics; the producer outruns the stream, which is measured.
         produce(servers, config, samples, events);
         double rate = consume(servers, config, events);
         if (watcher != null) {
+          // Rates swing with whatever else the machine runs; the feed's own CPU time does not.
+          double process = (processCpuNanos() - cpuBefore) / 1e9;
+          double feed = (feedCpuNanos(running) - feedBefore) / 1e9;
           out.printf(
               Locale.ROOT,
-              "  (the view's client read %d states during the run)%n",
-              watcher.states());
+              "  (the view's client read %d states; the view's feed used %.2f s CPU of this"
+                  + " process's %.2f s, %.1f%%)%n",
+              watcher.states(),
+              feed,
+              process,
+              process > 0 ? 100 * feed / process : Double.NaN);
         }
         return rate;
       }
@@ -219,6 +228,18 @@ final class StreamBenchmark {
       throw new IllegalStateException("only " + seen + " of " + events + " events came back");
     }
     return (seen - 1) / Math.max(1e-3, (last - first) / 1000.0);
+  }
+
+  /** CPU time of this JVM (the processor, producer and reader; the broker is a child process). */
+  private static long processCpuNanos() {
+    return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+            instanceof com.sun.management.OperatingSystemMXBean os
+        ? os.getProcessCpuTime()
+        : 0;
+  }
+
+  private static long feedCpuNanos(List<RunCommand.Running> running) {
+    return running.stream().mapToLong(r -> r.view == null ? 0 : r.view.feedCpuNanos()).sum();
   }
 
   private static double mean(List<Double> values) {

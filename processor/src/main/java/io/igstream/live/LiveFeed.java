@@ -2,6 +2,8 @@ package io.igstream.live;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
@@ -42,6 +44,7 @@ public final class LiveFeed implements AutoCloseable {
   private volatile boolean closed;
   private volatile KafkaConsumer<byte[], byte[]> consumer;
   private volatile long recordsRead;
+  private volatile long cpuNanos;
 
   /**
    * @param clientProps connection settings (bootstrap servers, security) for the consumer
@@ -85,8 +88,15 @@ public final class LiveFeed implements AutoCloseable {
     return recordsRead;
   }
 
+  /** CPU time the feed's thread has used so far (0 where the JVM cannot tell): its real cost. */
+  public long cpuNanos() {
+    return cpuNanos;
+  }
+
   private void run() {
     long startedAt = System.currentTimeMillis();
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    boolean timed = threads.isCurrentThreadCpuTimeSupported();
     try (KafkaConsumer<byte[], byte[]> c =
         new KafkaConsumer<>(
             consumerProps, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
@@ -116,6 +126,9 @@ public final class LiveFeed implements AutoCloseable {
                 record.offset(),
                 e.toString());
           }
+        }
+        if (timed) {
+          cpuNanos = threads.getCurrentThreadCpuTime();
         }
       }
     } catch (WakeupException | InterruptedException e) {

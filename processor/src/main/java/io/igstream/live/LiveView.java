@@ -28,6 +28,11 @@ public final class LiveView implements AutoCloseable {
     return state;
   }
 
+  /** CPU time the feed has used so far, in nanoseconds. */
+  public long feedCpuNanos() {
+    return feed == null ? 0 : feed.cpuNanos();
+  }
+
   boolean tryOpenStream() {
     return !closed && streams.tryAcquire();
   }
