@@ -47,6 +47,29 @@ class AppConfigTest {
   }
 
   @Test
+  void liveViewSettingsHaveDefaultsAndOverrides() {
+    AppConfig defaults = AppConfig.load(null, Map.of());
+    assertThat(defaults.view().enabled()).isTrue();
+    assertThat(defaults.view().recentEvents()).isEqualTo(200);
+    assertThat(defaults.view().history()).isEqualTo(java.time.Duration.ofMinutes(15));
+    AppConfig off =
+        AppConfig.load(
+            null,
+            Map.of(
+                "IGSTREAM_VIEW_ENABLED", "false",
+                "IGSTREAM_VIEW_RECENT_EVENTS", "50",
+                "IGSTREAM_VIEW_HISTORY_MS", "60000"));
+    assertThat(off.view().enabled()).isFalse();
+    assertThat(off.view().recentEvents()).isEqualTo(50);
+    assertThat(off.view().history()).isEqualTo(java.time.Duration.ofMinutes(1));
+    // A typo in the switch is an error, not a silently disabled view.
+    assertThatThrownBy(() -> AppConfig.load(null, Map.of("IGSTREAM_VIEW_ENABLED", "ture")))
+        .hasMessageContaining("igstream.view.enabled");
+    assertThatThrownBy(() -> AppConfig.load(null, Map.of("IGSTREAM_VIEW_RECENT_EVENTS", "0")))
+        .hasMessageContaining("igstream.view.recent-events");
+  }
+
+  @Test
   void badNumbersSayWhichKey() {
     assertThatThrownBy(() -> AppConfig.load(null, Map.of("IGSTREAM_BATCH_SIZE", "many")))
         .hasMessageContaining("igstream.batch.size");

@@ -1,0 +1,2 @@
+// A stand-in WebJar file for ViewEndpointTest.
+export const answer = 42;
