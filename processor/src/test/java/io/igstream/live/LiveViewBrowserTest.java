@@ -528,8 +528,21 @@ class LiveViewBrowserTest {
     return found.isEmpty() ? null : found.get(0).getAttribute(name);
   }
 
+  /** A screenshot of a {@code width} x {@code height} viewport, scrolled to the top. */
   private static Path screenshot(String name, int width, int height) throws Exception {
+    JavascriptExecutor js = driver;
     driver.manage().window().setSize(new Dimension(width, height));
+    // The window size includes the browser's own frame: grow it by that much, so the page itself
+    // gets the width and height a person's screen gives it.
+    long extraHeight =
+        ((Number) js.executeScript("return window.outerHeight - window.innerHeight;")).longValue();
+    long extraWidth =
+        ((Number) js.executeScript("return window.outerWidth - window.innerWidth;")).longValue();
+    driver
+        .manage()
+        .window()
+        .setSize(new Dimension(width + (int) extraWidth, height + (int) extraHeight));
+    js.executeScript("window.scrollTo(0, 0);");
     Thread.sleep(300); // one layout pass after the resize
     Files.createDirectories(ARTIFACTS);
     Path target = ARTIFACTS.resolve(name);

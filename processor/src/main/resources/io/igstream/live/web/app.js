@@ -446,12 +446,33 @@
           ui.detailPre.textContent = (body && body.error) || 'not found';
           return;
         }
-        ui.detailPre.textContent = JSON.stringify(body, null, 2);
+        ui.detailPre.textContent = pretty(body, '');
         drawHeatmapIfImage(e, body);
       })
       .catch((err) => {
         ui.detailPre.textContent = 'could not load the event: ' + err;
       });
+  }
+
+  // JSON with two-space indents, but arrays of plain values on one line: a 28x28x1 image is 28
+  // lines instead of 2,400.
+  function pretty(value, indent) {
+    const inner = indent + '  ';
+    if (Array.isArray(value)) {
+      if (value.length === 0) return '[]';
+      const plain = (x) => x === null || typeof x !== 'object';
+      // Plain values, or rows of them (an image row of [channel] pixels), stay on one line.
+      if (value.every((x) => plain(x) || (Array.isArray(x) && x.every(plain)))) {
+        return '[' + value.map((x) => JSON.stringify(x)).join(', ') + ']';
+      }
+      return '[\n' + value.map((x) => inner + pretty(x, inner)).join(',\n') + '\n' + indent + ']';
+    }
+    if (value !== null && typeof value === 'object') {
+      const keys = Object.keys(value);
+      if (keys.length === 0) return '{}';
+      return '{\n' + keys.map((k) => inner + JSON.stringify(k) + ': ' + pretty(value[k], inner)).join(',\n') + '\n' + indent + '}';
+    }
+    return JSON.stringify(value === undefined ? null : value);
   }
 
   function isImageVersion(model, version) {
