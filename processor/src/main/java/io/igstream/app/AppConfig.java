@@ -1,5 +1,6 @@
 package io.igstream.app;
 
+import io.igstream.live.ViewSettings;
 import io.igstream.stream.StreamSettings;
 import io.igstream.stream.SummarySettings;
 import io.igstream.tf.SessionSettings;
@@ -32,6 +33,7 @@ public record AppConfig(
     int topicPartitions,
     short replicationFactor,
     SessionSettings tensorflow,
+    ViewSettings view,
     Map<String, String> kafka) {
 
   static final Map<String, String> DEFAULTS =
@@ -50,6 +52,9 @@ public record AppConfig(
           Map.entry("igstream.batch.shards", "1"),
           Map.entry("igstream.sampling.default", "1.0"),
           Map.entry("igstream.http.port", "8080"),
+          Map.entry("igstream.view.enabled", "true"),
+          Map.entry("igstream.view.recent-events", "200"),
+          Map.entry("igstream.view.history-ms", "900000"),
           Map.entry("igstream.summaries.enabled", "true"),
           Map.entry("igstream.topics.summaries", SummarySettings.DEFAULT_SUMMARIES),
           Map.entry("igstream.topics.alerts", SummarySettings.DEFAULT_ALERTS),
@@ -180,6 +185,10 @@ public record AppConfig(
             strictBoolean(values, SessionSettings.XLA_KEY),
             integer(values, SessionSettings.INTRA_OP_THREADS_KEY),
             integer(values, SessionSettings.INTER_OP_THREADS_KEY)),
+        new ViewSettings(
+            strictBoolean(values, "igstream.view.enabled"),
+            integer(values, "igstream.view.recent-events"),
+            Duration.ofMillis(longValue(values, "igstream.view.history-ms"))),
         Map.copyOf(kafka));
   }
 
@@ -231,6 +240,7 @@ public record AppConfig(
         topicPartitions,
         replicationFactor,
         tensorflow,
+        view,
         kafka);
   }
 
@@ -249,6 +259,7 @@ public record AppConfig(
         topicPartitions,
         replicationFactor,
         tensorflow,
+        view,
         Map.copyOf(kafkaCopy));
   }
 }

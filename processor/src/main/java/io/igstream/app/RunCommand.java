@@ -1,5 +1,9 @@
 package io.igstream.app;
 
+import io.igstream.live.FeedTopics;
+import io.igstream.live.LiveFeed;
+import io.igstream.live.LiveState;
+import io.igstream.live.LiveView;
 import io.igstream.registry.ModelRepository;
 import io.igstream.registry.RepositoryBatchExplainer;
 import io.igstream.stream.StreamMetrics;
@@ -64,6 +68,7 @@ public final class RunCommand implements Callable<Integer> {
     final StreamMetrics metrics;
     final ModelRepository repository;
     final StreamApp app;
+    final LiveView view;
     final HttpEndpoint http;
 
     private Running(
@@ -71,11 +76,13 @@ public final class RunCommand implements Callable<Integer> {
         StreamMetrics metrics,
         ModelRepository repository,
         StreamApp app,
+        LiveView view,
         HttpEndpoint http) {
       this.registry = registry;
       this.metrics = metrics;
       this.repository = repository;
       this.app = app;
+      this.view = view;
       this.http = http;
     }
 
@@ -104,17 +111,52 @@ public final class RunCommand implements Callable<Integer> {
           .strongReference(true)
           .register(registry);
       app.start();
-      HttpEndpoint http =
-          config.httpPort() < 0
-              ? null
-              : new HttpEndpoint(
-                  config.httpPort(),
-                  () ->
-                      app.state() == KafkaStreams.State.RUNNING
-                          || app.state() == KafkaStreams.State.REBALANCING,
-                  app.probes(),
-                  registry);
-      return new Running(registry, metrics, repository, app, http);
+      LiveView view = config.httpPort() < 0 || !config.view().enabled() ? null : liveView(config);
+      HttpEndpoint http;
+      try {
+        http =
+            config.httpPort() < 0
+                ? null
+                : new HttpEndpoint(
+                    config.httpPort(),
+                    () ->
+                        app.state() == KafkaStreams.State.RUNNING
+                            || app.state() == KafkaStreams.State.REBALANCING,
+                    app.probes(),
+                    registry,
+                    view);
+      } catch (java.io.IOException | RuntimeException e) {
+        // The port is taken, say: nothing started here may outlive the failed start.
+        if (view != null) {
+          view.close();
+        }
+        app.close();
+        repository.close();
+        registry.close();
+        throw e;
+      }
+      return new Running(registry, metrics, repository, app, view, http);
+    }
+
+    /** The view's state and the feed that fills it from the topics, on its own consumer. */
+    private static LiveView liveView(AppConfig config) {
+      LiveState state = new LiveState(config.view().recentEvents(), config.stream()::samplingFor);
+      boolean summaries = config.summaries().enabled();
+      FeedTopics topics =
+          new FeedTopics(
+              config.stream().inputTopic(),
+              config.stream().attributionsTopic(),
+              config.stream().deadLetterTopic(),
+              summaries ? config.summaries().summariesTopic() : null,
+              summaries ? config.summaries().alertsTopic() : null);
+      LiveFeed feed =
+          new LiveFeed(
+              config.kafka(),
+              config.kafka().getOrDefault("application.id", "igstream"),
+              topics,
+              config.view().history(),
+              state);
+      return new LiveView(state, feed.start());
     }
 
     int httpPort() {
@@ -125,6 +167,9 @@ public final class RunCommand implements Callable<Integer> {
     public void close() {
       if (http != null) {
         http.close();
+      }
+      if (view != null) {
+        view.close();
       }
       app.close();
       repository.close();
