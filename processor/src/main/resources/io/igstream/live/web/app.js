@@ -148,10 +148,21 @@
     renderUnattributed(state.unattributed);
     const selected = chooseVersion(versions);
     renderVersionSelect(versions, selected);
-    renderImportance(selected);
-    renderGrid(selected);
-    renderAlerts(versions);
+    // The charts are rebuilt only when what they show changed, so a push that changes nothing
+    // leaves the DOM (hover, tooltips, a person's text selection) alone.
+    unlessSame('importance', selected && [keyOf(selected), selected.importance], () => renderImportance(selected));
+    unlessSame('grid', selected && [keyOf(selected), selected.grid, view.objective, view.comparison], () => renderGrid(selected));
+    unlessSame('alerts', versions.map((v) => [keyOf(v), v.alerts]), () => renderAlerts(versions));
     renderRecent(Array.isArray(state.recent) ? state.recent : []);
+  }
+
+  const lastRendered = {};
+
+  function unlessSame(section, inputs, draw) {
+    const signature = JSON.stringify(inputs === undefined ? null : inputs);
+    if (lastRendered[section] === signature) return;
+    lastRendered[section] = signature;
+    draw();
   }
 
   function renderFilter(versions) {
