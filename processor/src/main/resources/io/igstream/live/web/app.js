@@ -564,13 +564,14 @@
     const sctx = small.getContext('2d');
     const data = sctx.createImageData(w, h);
     for (let i = 0; i < h * w; i++) {
-      const g = ((grey[i] - lo) / span) * 0.6; // keep the input dim under the overlay
+      const base = ((grey[i] - lo) / span) * 255;
+      // The attribution as a warm colour over the grey input, more opaque where it is stronger,
+      // so that the digit stays readable where the model did not look.
       const t = Math.min(1, att.abs[i] / clip);
-      // Grey base blended with a warm (orange-red) overlay whose strength is the attribution.
-      const base = g * 255;
-      data.data[i * 4] = Math.round(base * (1 - t) + 255 * t);
-      data.data[i * 4 + 1] = Math.round(base * (1 - t) + 140 * t * (1 - 0.5 * t));
-      data.data[i * 4 + 2] = Math.round(base * (1 - t) + 20 * t);
+      const alpha = 0.85 * t;
+      data.data[i * 4] = Math.round(base * (1 - alpha) + 255 * alpha);
+      data.data[i * 4 + 1] = Math.round(base * (1 - alpha) + (60 + 120 * t) * alpha);
+      data.data[i * 4 + 2] = Math.round(base * (1 - alpha) + 10 * alpha);
       data.data[i * 4 + 3] = 255;
     }
     sctx.putImageData(data, 0, 0);
