@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.logging.Level;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -53,6 +54,8 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
 
 /**
  * The live view as a person sees it: Debian's Chromium, driven headless through its chromedriver,
@@ -475,6 +478,19 @@ class LiveViewBrowserTest {
           .as("horizontal overflow at %d px", size[0])
           .isLessThanOrEqualTo(0);
     }
+  }
+
+  @Test
+  @Order(7)
+  void theBrowserReportedNoErrors() {
+    // Everything the console said during the whole session: a script error, a blocked inline
+    // style or script (Content-Security-Policy) or a failed request would be SEVERE here.
+    List<String> severe =
+        driver.manage().logs().get(LogType.BROWSER).getAll().stream()
+            .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())
+            .map(LogEntry::getMessage)
+            .toList();
+    assertThat(severe).as("browser console errors").isEmpty();
   }
 
   // ---- browser ----
