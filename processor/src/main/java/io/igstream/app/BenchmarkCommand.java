@@ -90,6 +90,12 @@ public final class BenchmarkCommand implements Callable<Integer> {
           "With --stream and N > 1: compare 1 instance with N instances sharing the work (summaries on) instead of summaries off and on.")
   int instances;
 
+  @Option(
+      names = "--live-view",
+      description =
+          "With --stream: compare the live view off with the view on and one client reading its event stream (summaries on in both) instead of summaries off and on.")
+  boolean liveView;
+
   @Override
   public Integer call() throws Exception {
     Path root =
@@ -99,6 +105,13 @@ public final class BenchmarkCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     if (stream) {
       StreamBenchmark benchmark = new StreamBenchmark(root, out);
+      if (liveView) {
+        return benchmark.run(
+            events,
+            rounds,
+            new StreamBenchmark.Variant("view off", true, 1, false),
+            new StreamBenchmark.Variant("view on+client", true, 1, true));
+      }
       return instances > 1
           ? benchmark.run(
               events,

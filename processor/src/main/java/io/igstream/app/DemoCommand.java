@@ -103,7 +103,7 @@ public final class DemoCommand implements Callable<Integer> {
       names = "--http-port",
       defaultValue = "0",
       description =
-          "HTTP port of the first instance's /metrics, /ready and /live (default 0: a free port; the others take free ports).")
+          "HTTP port of the first instance's /metrics, /ready, /live and live view /view (default 0: a free port; the others take free ports).")
   int httpPort;
 
   private final ObjectMapper json = new ObjectMapper();
@@ -162,6 +162,8 @@ public final class DemoCommand implements Callable<Integer> {
           // One application id, and per instance what pods have of their own: state and a port.
           env.put("IGSTREAM_KAFKA_STATE_DIR", state.resolve("instance-" + (i + 1)).toString());
           env.put("IGSTREAM_HTTP_PORT", String.valueOf(i == 0 ? httpPort : 0));
+          // One live view is enough to watch: every instance's would show the same topics.
+          env.put("IGSTREAM_VIEW_ENABLED", String.valueOf(i == 0));
           AppConfig instance =
               AppConfig.load(null, env)
                   .withBrokerAndModels(servers, root.resolve("models"), "igstream-demo-" + runId);
@@ -173,6 +175,9 @@ public final class DemoCommand implements Callable<Integer> {
                   + ": metrics at http://localhost:"
                   + running.get(i).httpPort()
                   + "/metrics (probes /ready, /live)");
+          if (i == 0 && running.get(i).view != null) {
+            out.println("live view at http://localhost:" + running.get(i).httpPort() + "/view");
+          }
         }
         return stream(out, config, servers, samples, running);
       } finally {

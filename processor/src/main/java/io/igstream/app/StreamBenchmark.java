@@ -42,8 +42,16 @@ final class StreamBenchmark {
     this.out = out;
   }
 
-  /** One configuration measured: summaries on or off, and how many instances share the work. */
-  record Variant(String label, boolean summaries, int instances) {}
+  /**
+   * One configuration measured: summaries on or off, how many instances share the work, and whether
+   * the live view runs with a client watching it (its event stream read all along).
+   */
+  record Variant(String label, boolean summaries, int instances, boolean liveView) {
+
+    Variant(String label, boolean summaries, int instances) {
+      this(label, summaries, instances, false);
+    }
+  }
 
   /** Runs the two variants alternately, {@code rounds} times each, and prints their ratio. */
   int run(int events, int rounds, Variant first, Variant second) throws Exception {
@@ -113,7 +121,8 @@ final class StreamBenchmark {
       // Windows close and are summarised during the run, so their cost is measured too.
       env.put("IGSTREAM_SUMMARIES_GRACE_MS", "1000");
       env.put("IGSTREAM_SUMMARIES_MERGE_WAIT_MS", "2000");
-      env.put("IGSTREAM_HTTP_PORT", "-1");
+      env.put("IGSTREAM_HTTP_PORT", variant.liveView() ? "0" : "-1");
+      env.put("IGSTREAM_VIEW_ENABLED", String.valueOf(variant.liveView()));
       // Work for several instances to share: each model version over several keys.
       env.put("IGSTREAM_BATCH_SHARDS", String.valueOf(Math.max(2, variant.instances())));
       AppConfig config = null;
@@ -124,9 +133,20 @@ final class StreamBenchmark {
         config = config == null ? instance : config;
         running.add(RunCommand.Running.start(instance));
       }
-      // The apps have created the topics; the producer outruns the stream, which is measured.
-      produce(servers, config, samples, events);
-      return consume(servers, config, events);
+      // The view's client connects before the traffic, as someone watching the page would.
+      try (ViewClient watcher =
+          variant.liveView() ? ViewClient.watch(running.get(0).httpPort()) : null) {
+        // The apps have created the topics; the producer outruns the stream, which is measured.
+        produce(servers, config, samples, events);
+        double rate = consume(servers, config, events);
+        if (watcher != null) {
+          out.printf(
+              Locale.ROOT,
+              "  (the view's client read %d states during the run)%n",
+              watcher.states());
+        }
+        return rate;
+      }
     } finally {
       for (RunCommand.Running r : running) {
         r.close();
