@@ -63,7 +63,7 @@ public final class RunCommand implements Callable<Integer> {
   }
 
   /** Everything a running processor holds, closed in reverse order. */
-  static final class Running implements AutoCloseable {
+  public static final class Running implements AutoCloseable {
     final PrometheusMeterRegistry registry;
     final StreamMetrics metrics;
     final ModelRepository repository;
@@ -86,7 +86,8 @@ public final class RunCommand implements Callable<Integer> {
       this.http = http;
     }
 
-    static Running start(AppConfig config) throws java.io.IOException {
+    /** Starts everything a processor runs: models, the stream, HTTP and the live view. */
+    public static Running start(AppConfig config) throws java.io.IOException {
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       ModelMetrics models = new ModelMetrics(registry);
       LOG.info("tensorflow session settings {}", config.tensorflow().describe());
@@ -160,7 +161,8 @@ public final class RunCommand implements Callable<Integer> {
       return new LiveView(state, feed.start());
     }
 
-    int httpPort() {
+    /** The bound HTTP port (useful with port 0), or -1 when HTTP is off. */
+    public int httpPort() {
       return http == null ? -1 : http.port();
     }
 

@@ -9,13 +9,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.igstream.app.AppConfig;
+import io.igstream.app.RunCommand;
 import io.igstream.app.broker.KafkaBroker;
 import io.igstream.testing.Fixtures;
 import io.igstream.testing.ModelRoots;
 import io.igstream.testing.TestBrokers;
 import io.igstream.testing.TestClients;
 import java.io.BufferedReader;
-import java.lang.reflect.Method;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -694,19 +694,10 @@ class LiveViewBrowserTest {
 
   // ---- the processor ----
 
-  /**
-   * {@code RunCommand.Running} is package-private in {@code io.igstream.app}; this test lives with
-   * the live view's package, so it reaches the same entry point the other tests use by reflection.
-   */
   private static AutoCloseable startProcessor(AppConfig config) throws Exception {
-    Class<?> type = Class.forName("io.igstream.app.RunCommand$Running");
-    Method start = type.getDeclaredMethod("start", AppConfig.class);
-    start.setAccessible(true);
-    Object processor = start.invoke(null, config);
-    Method httpPort = type.getDeclaredMethod("httpPort");
-    httpPort.setAccessible(true);
-    port = (int) httpPort.invoke(processor);
-    return (AutoCloseable) processor;
+    RunCommand.Running processor = RunCommand.Running.start(config);
+    port = processor.httpPort();
+    return processor;
   }
 
   private static String url(String path) {
