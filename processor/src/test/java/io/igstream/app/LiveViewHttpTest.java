@@ -100,7 +100,8 @@ class LiveViewHttpTest {
       while (System.currentTimeMillis() % WINDOW_MS > WINDOW_MS / 4) {
         Thread.sleep(50);
       }
-      List<Map<String, Double>> rows = rows();
+      List<Map<String, Double>> rows =
+          FeatureRows.read(Fixtures.root().resolve("data/diabetes.test.csv"));
       for (int i = 0; i < GOOD_EVENTS; i++) {
         Map<String, Double> row = new LinkedHashMap<>(rows.get(i % rows.size()));
         row.put("bmi", row.get("bmi") + 0.1);
@@ -477,21 +478,5 @@ class LiveViewHttpTest {
 
   private static void send(KafkaProducer<String, String> producer, String value) {
     producer.send(new ProducerRecord<>(config.stream().inputTopic(), value));
-  }
-
-  private static List<Map<String, Double>> rows() throws Exception {
-    List<Map<String, Double>> rows = new ArrayList<>();
-    for (Map<String, String> cells :
-        Csv.read(Fixtures.root().resolve("data/diabetes.test.csv")).rows()) {
-      Map<String, Double> row = new LinkedHashMap<>();
-      cells.forEach(
-          (name, value) -> {
-            if (!name.equals("label")) {
-              row.put(name, Double.parseDouble(value));
-            }
-          });
-      rows.add(row);
-    }
-    return rows;
   }
 }
