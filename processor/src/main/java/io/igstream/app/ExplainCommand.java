@@ -65,7 +65,8 @@ public final class ExplainCommand implements Callable<Integer> {
       names = "--method",
       description =
           "riemann_left, riemann_right, riemann_middle, trapezoid, gauss_legendre (default) or"
-              + " guided_ig (its settings come from the config's \"guided\").")
+              + " guided_ig or blur_ig (their settings come from the config's \"guided\" or"
+              + " \"blur\").")
   String method;
 
   @Option(names = "--target", description = "Output index, 'predicted' (default) or top-K.")

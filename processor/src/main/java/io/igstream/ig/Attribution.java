@@ -25,6 +25,9 @@ public record Attribution(
   /** The record's method name of Guided IG. */
   public static final String GUIDED_IG = "guided_ig";
 
+  /** The record's method name of Blur IG. */
+  public static final String BLUR_IG = "blur_ig";
+
   /** A plain IG attribution: its method is the quadrature rule's name. */
   public Attribution(
       Integer target,

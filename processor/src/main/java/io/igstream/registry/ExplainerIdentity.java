@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.igstream.ig.Attribution;
+import io.igstream.ig.BlurOptions;
 import io.igstream.ig.GuidedOptions;
 import io.igstream.ig.IgOptions;
 import io.igstream.ig.OutputKind;
@@ -35,18 +36,34 @@ public record ExplainerIdentity(ObjectNode config, String hash) {
   }
 
   static ExplainerIdentity of(
-      ModelConfig config, String output, OutputKind kind, IgOptions options, GuidedOptions guided) {
+      ModelConfig config,
+      String output,
+      OutputKind kind,
+      IgOptions options,
+      GuidedOptions guided,
+      BlurOptions blur) {
     ObjectNode node = CANONICAL.createObjectNode();
     node.put("signature", config.signatureOrDefault());
     node.put("output", output);
     node.put("output_kind", kind.name().toLowerCase(java.util.Locale.ROOT));
-    node.put("method", guided == null ? options.rule().externalName() : Attribution.GUIDED_IG);
-    // Only Guided IG adds keys, so plain IG's hashes (and the baselines made with them) stay valid.
+    node.put(
+        "method",
+        guided != null
+            ? Attribution.GUIDED_IG
+            : blur != null ? Attribution.BLUR_IG : options.rule().externalName());
+    // Only Guided and Blur IG add keys, so plain IG's hashes (and baselines made with them) stay
+    // valid.
     if (guided != null) {
       ObjectNode settings = node.putObject("guided");
       settings.put("fraction", guided.fraction());
       settings.put("anchors", guided.anchors());
       settings.put("max_dist", guided.maxDist());
+    }
+    if (blur != null) {
+      ObjectNode settings = node.putObject("blur");
+      settings.put("max_sigma", blur.maxSigma());
+      settings.put("grad_step", blur.gradStep());
+      settings.put("schedule", blur.schedule().externalName());
     }
     node.put("steps", options.steps());
     node.put("multiply_by_inputs", options.multiplyByInputs());

@@ -16,12 +16,13 @@ final class GuidedSettings {
         && config.method().trim().equalsIgnoreCase(Attribution.GUIDED_IG);
   }
 
-  /** A quadrature rule by name; an unknown name's message lists guided_ig among the methods. */
+  /** A quadrature rule by name; an unknown name's message lists guided_ig and blur_ig. */
   static QuadratureRule quadratureRule(String method) {
     try {
       return QuadratureRule.fromExternalName(method);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(e.getMessage() + " or " + Attribution.GUIDED_IG, e);
+      throw new IllegalArgumentException(
+          e.getMessage() + ", " + Attribution.GUIDED_IG + " or " + Attribution.BLUR_IG, e);
     }
   }
 

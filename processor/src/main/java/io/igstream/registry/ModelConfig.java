@@ -35,7 +35,8 @@ public record ModelConfig(
     @JsonProperty("top_features") Integer topFeatures,
     @JsonProperty("gradient_signature") String gradientSignature,
     @JsonProperty("drift") DriftPolicy.Overrides drift,
-    @JsonProperty("guided") GuidedConfig guided) {
+    @JsonProperty("guided") GuidedConfig guided,
+    @JsonProperty("blur") BlurConfig blur) {
 
   /** The file name the model repository looks for in {@code <root>/<model>/}. */
   public static final String FILE_NAME = "igstream-model.json";
@@ -66,11 +67,17 @@ public record ModelConfig(
       @JsonProperty("anchors") Integer anchors,
       @JsonProperty("max_dist") Double maxDist) {}
 
+  /** Blur IG's settings, read only with {@code "method": "blur_ig"}. */
+  public record BlurConfig(
+      @JsonProperty("max_sigma") Double maxSigma,
+      @JsonProperty("grad_step") Double gradStep,
+      @JsonProperty("schedule") String schedule) {}
+
   /** A config with every field at its default. */
   public static ModelConfig defaults() {
     return new ModelConfig(
         null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-        null, null, null, null);
+        null, null, null, null, null);
   }
 
   /** The mapper configuration files are read with: unknown fields are errors, not typos ignored. */

@@ -8,6 +8,8 @@ import io.igstream.event.Outcome;
 import io.igstream.event.PredictionEvent;
 import io.igstream.event.Records;
 import io.igstream.ig.Attribution;
+import io.igstream.ig.BlurIntegratedGradients;
+import io.igstream.ig.BlurOptions;
 import io.igstream.ig.DenseArray;
 import io.igstream.ig.ExplainMethod;
 import io.igstream.ig.ExplainRequest;
@@ -156,12 +158,15 @@ public final class ModelExplainer implements AutoCloseable {
       OutputKind kind = outputKind(config, tf);
       // Guided IG's settings first: its refusals name guided_ig's keys, not a quadrature's.
       GuidedOptions guided = GuidedSettings.of(config);
+      BlurOptions blur = BlurSettings.of(config);
       IgOptions options = options(config);
       CountingModel counting = new CountingModel(tf, gradientRows);
       ExplainMethod engine =
-          guided == null
-              ? new IntegratedGradients(counting, kind, options)
-              : new GuidedIntegratedGradients(counting, kind, guided);
+          guided != null
+              ? new GuidedIntegratedGradients(counting, kind, guided)
+              : blur != null
+                  ? new BlurIntegratedGradients(counting, kind, blur)
+                  : new IntegratedGradients(counting, kind, options);
       return new ModelExplainer(
           model,
           version,
@@ -175,7 +180,7 @@ public final class ModelExplainer implements AutoCloseable {
           config.topFeatures() == null ? 5 : config.topFeatures(),
           spec.output(),
           kind,
-          ExplainerIdentity.of(config, spec.output(), kind, options, guided));
+          ExplainerIdentity.of(config, spec.output(), kind, options, guided, blur));
     } catch (RuntimeException e) {
       tf.close();
       throw e instanceof ModelLoadException
@@ -186,11 +191,12 @@ public final class ModelExplainer implements AutoCloseable {
 
   /** The engine settings a config asks for. */
   static IgOptions options(ModelConfig config) {
-    // Guided IG's sum is a left Riemann sum along its own path; the rule stands for that here.
+    // Guided and Blur IG's sums are left Riemann sums along their own paths; the rule stands for
+    // that here.
     QuadratureRule rule =
         config.method() == null
             ? QuadratureRule.GAUSS_LEGENDRE
-            : GuidedSettings.selected(config)
+            : GuidedSettings.selected(config) || BlurSettings.selected(config)
                 ? QuadratureRule.RIEMANN_LEFT
                 : GuidedSettings.quadratureRule(config.method());
     int steps = config.steps() == null ? IgOptions.DEFAULT_STEPS : config.steps();
@@ -263,6 +269,11 @@ public final class ModelExplainer implements AutoCloseable {
   /** The plain IG settings; with Guided IG, its steps and rows per run (see {@link #guided}). */
   public IgOptions options() {
     return options;
+  }
+
+  /** Blur IG's settings, or null when this model is not explained with Blur IG. */
+  public BlurOptions blur() {
+    return engine instanceof BlurIntegratedGradients b ? b.options() : null;
   }
 
   /** Guided IG's settings, or null when this model is explained with plain IG. */
