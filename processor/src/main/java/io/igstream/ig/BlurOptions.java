@@ -79,6 +79,11 @@ public record BlurOptions(
         IgOptions.DEFAULT_MAX_ROWS_PER_RUN);
   }
 
+  public BlurOptions withMaxRowsPerRun(int rows) {
+    return new BlurOptions(steps, maxSigma, gradStep, schedule, rows);
+  }
+
+  /** The sigma of path point {@code i} (0 is the input, {@code steps} the most blurred image). */
   public double sigma(int i) {
     return schedule.sigma(i, steps, maxSigma);
   }
