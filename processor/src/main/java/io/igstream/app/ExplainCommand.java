@@ -64,7 +64,7 @@ public final class ExplainCommand implements Callable<Integer> {
   @Option(
       names = "--method",
       description =
-          "riemann_left, riemann_right, riemann_middle, trapezoid, gauss_legendre (default) or"
+          "riemann_left, riemann_right, riemann_middle, trapezoid, gauss_legendre (default),"
               + " guided_ig or blur_ig (their settings come from the config's \"guided\" or"
               + " \"blur\").")
   String method;
