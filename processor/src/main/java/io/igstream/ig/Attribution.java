@@ -6,8 +6,8 @@ import java.util.Map;
  * The attributions for one target of one event, with what is needed to judge them: F(x), F(b)
  * (averaged over baselines), the sum, the completeness delta and the approximation error |delta| /
  * |F(x) - F(b)|. Delta and error are null where completeness does not apply (smoothing variants,
- * path-averaged gradients). {@code rule} is the quadrature of plain IG and null for Guided IG,
- * whose path is not a straight line; {@code method} is what records call the method.
+ * path-averaged gradients). {@code rule} is the quadrature of plain IG and null for Guided and Blur
+ * IG, whose paths are not a straight line; {@code method} is what records call the method.
  */
 public record Attribution(
     Integer target,

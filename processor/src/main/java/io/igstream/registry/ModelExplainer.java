@@ -266,7 +266,10 @@ public final class ModelExplainer implements AutoCloseable {
     return tfModel;
   }
 
-  /** The plain IG settings; with Guided IG, its steps and rows per run (see {@link #guided}). */
+  /**
+   * The plain IG settings; with Guided or Blur IG, their steps and rows per run (see {@link
+   * #guided}, {@link #blur}).
+   */
   public IgOptions options() {
     return options;
   }

@@ -244,6 +244,62 @@ class ExplainCommandTest {
     }
   }
 
+  @Test
+  void blurIgThroughTheModelConfigMatchesItsPythonReference() throws IOException {
+    JsonNode blur = Fixtures.read(Fixtures.root().resolve("references/blur/digits_cnn.json"));
+    List<String> lines = new ArrayList<>();
+    for (JsonNode event : Fixtures.reference("digits_cnn").get("events")) {
+      lines.add(event.toString());
+    }
+    Path events = temp.resolve("events.jsonl");
+    Files.write(events, lines);
+    Path config = temp.resolve("igstream-model.json");
+    Files.writeString(
+        config,
+        "{\"output\":\"output_0\",\"output_kind\":\"vector\",\"method\":\"blur_ig\","
+            + "\"steps\":16,\"blur\":{\"max_sigma\":4,\"grad_step\":0.05,\"schedule\":\"sqrt\"}}");
+    Path out = temp.resolve("out.jsonl");
+
+    Result result =
+        run(
+            "explain",
+            "--model-dir",
+            Fixtures.root().resolve("models/digits_cnn/1").toString(),
+            "--config",
+            config.toString(),
+            "--input",
+            events.toString(),
+            "--output",
+            out.toString());
+
+    assertThat(result.exitCode).as(result.err).isZero();
+    List<String> written = Files.readAllLines(out);
+    assertThat(written).hasSize(lines.size());
+    for (int i = 0; i < written.size(); i++) {
+      JsonNode record = JSON.readTree(written.get(i));
+      Schemas.assertValid("attribution-record.schema.json", record);
+      assertThat(record.get("method").asText()).isEqualTo("blur_ig");
+      JsonNode expected = blur.get("cases").get(i);
+      assertThat(record.get("event_id").asText()).isEqualTo(expected.get("event_id").asText());
+      JsonNode variant = null;
+      for (JsonNode candidate : expected.get("results")) {
+        if (candidate.get("schedule").asText().equals("sqrt")) {
+          variant = candidate;
+        }
+      }
+      assertThat(variant.get("max_sigma").asDouble()).isEqualTo(4.0);
+      double[] want = JsonArrays.read(variant.get("attributions").get("image")).values();
+      double[] got = JsonArrays.read(record.get("attributions").get("image")).values();
+      double scale = 0;
+      for (double v : want) {
+        scale = Math.max(scale, Math.abs(v));
+      }
+      for (int k = 0; k < want.length; k++) {
+        assertThat(got[k]).as("pixel %d", k).isCloseTo(want[k], within(1e-4 * scale));
+      }
+    }
+  }
+
   private record Result(int exitCode, String out, String err) {}
 
   private static Result run(String... args) {
