@@ -3,6 +3,8 @@ package io.igstream.registry;
 import io.igstream.ig.Attribution;
 import io.igstream.ig.BlurOptions;
 import io.igstream.ig.IgOptions;
+import io.igstream.tf.AttributionPoint;
+import java.util.List;
 
 /** Reads Blur IG's settings from a model config and refuses combinations it cannot honour. */
 final class BlurSettings {
@@ -12,6 +14,23 @@ final class BlurSettings {
   /** Whether the config asks for Blur IG. */
   static boolean selected(ModelConfig config) {
     return config.method() != null && config.method().trim().equalsIgnoreCase(Attribution.BLUR_IG);
+  }
+
+  /**
+   * Refuses attribution at an inner layer: Blur IG blurs the input image itself, and a layer's
+   * output (an embedding) has no spatial blur path.
+   */
+  static void requireInputImages(List<AttributionPoint> points) {
+    for (AttributionPoint point : points) {
+      if (point.isLayer()) {
+        throw new IllegalArgumentException(
+            "blur_ig blurs input images: input '"
+                + point.input()
+                + "' is attributed at layer "
+                + point.layerNode()
+                + " (remove its \"layer\" or use another method)");
+      }
+    }
   }
 
   /**

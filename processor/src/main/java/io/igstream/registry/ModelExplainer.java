@@ -159,6 +159,9 @@ public final class ModelExplainer implements AutoCloseable {
       // Guided IG's settings first: its refusals name guided_ig's keys, not a quadrature's.
       GuidedOptions guided = GuidedSettings.of(config);
       BlurOptions blur = BlurSettings.of(config);
+      if (blur != null) {
+        BlurSettings.requireInputImages(spec.attributed());
+      }
       IgOptions options = options(config);
       CountingModel counting = new CountingModel(tf, gradientRows);
       ExplainMethod engine =

@@ -97,6 +97,16 @@ class BlurConfigTest {
         .isInstanceOf(ModelLoadException.class)
         .hasMessageContaining("'x'")
         .hasMessageContaining("blur_ig");
+    // Token ids attributed at their embedding (a rank-2 tensor): refused for the layer, by name.
+    assertThatThrownBy(
+            () ->
+                load(
+                    "text_sentiment",
+                    "{\"output\":\"output_0\",\"method\":\"blur_ig\",\"inputs\":{\"tokens\":"
+                        + "{\"layer\":\"functional_5_1/token_embedding_1/GatherV2\"}}}"))
+        .isInstanceOf(ModelLoadException.class)
+        .hasMessageContaining("'tokens'")
+        .hasMessageContaining("layer");
   }
 
   @Test
