@@ -8,7 +8,7 @@ package io.igstream.ig;
  * int(4 sigma + 0.5)} pixels, normalised over its full width, and pixels outside the image count as
  * zero (so a very blurred image fades to black, the paper's "information-less" start). Only the
  * taps that land inside the image are visited, so a wide kernel on a small image costs the image's
- * size, and memory is one image-sized buffer.
+ * size, and memory is two image-sized buffers.
  */
 final class GaussianBlur {
 
