@@ -50,12 +50,24 @@ public record ExplainerIdentity(ObjectNode config, String hash) {
     }
     node.put("steps", options.steps());
     node.put("multiply_by_inputs", options.multiplyByInputs());
-    node.put("target", config.target() == null ? "predicted" : config.target());
+    // A text target hashes as before; an object target (contrast, sum...) hashes as given.
+    if (config.target() == null || config.target().isNull()) {
+      node.put("target", "predicted");
+    } else if (config.target().isValueNode()) {
+      node.put("target", config.target().asText());
+    } else {
+      node.set("target", config.target());
+    }
     node.put("baseline", config.baseline() == null ? 0.0 : config.baseline());
     node.set("baselines", CANONICAL.valueToTree(config.baselines()));
     node.set("baseline_sample", CANONICAL.valueToTree(config.baselineSample()));
     node.set("smoothing", CANONICAL.valueToTree(config.smoothing()));
     node.set("inputs", CANONICAL.valueToTree(config.inputs()));
+    // Groups change what summaries observe; only configs with groups get the key, so hashes of
+    // configs without groups (and the baselines made with them) stay valid.
+    if (config.groups() != null) {
+      node.set("groups", CANONICAL.valueToTree(config.groups()));
+    }
     if (options.errorTarget() != null) {
       node.put("error_target", options.errorTarget());
       node.put("max_steps", options.maxSteps());

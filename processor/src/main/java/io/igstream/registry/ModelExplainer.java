@@ -2,6 +2,7 @@ package io.igstream.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.igstream.event.EventException;
+import io.igstream.event.FeatureGroups;
 import io.igstream.event.JsonArrays;
 import io.igstream.event.Observations;
 import io.igstream.event.Outcome;
@@ -57,6 +58,7 @@ public final class ModelExplainer implements AutoCloseable {
   private final String output;
   private final OutputKind kind;
   private final ExplainerIdentity identity;
+  private final FeatureGroups groups;
 
   private ModelExplainer(
       String model,
@@ -71,7 +73,8 @@ public final class ModelExplainer implements AutoCloseable {
       int topFeatures,
       String output,
       OutputKind kind,
-      ExplainerIdentity identity) {
+      ExplainerIdentity identity,
+      FeatureGroups groups) {
     this.model = model;
     this.version = version;
     this.tfModel = tfModel;
@@ -85,6 +88,7 @@ public final class ModelExplainer implements AutoCloseable {
     this.output = output;
     this.kind = kind;
     this.identity = identity;
+    this.groups = groups;
   }
 
   /**
@@ -170,12 +174,13 @@ public final class ModelExplainer implements AutoCloseable {
           options,
           new InstanceBuilder(serving, featureNames),
           baselines,
-          config.target() == null ? TargetSpec.PREDICTED : TargetSpec.parse(config.target()),
+          defaultTarget(config, kind, tf.outputSize()),
           presentation,
           config.topFeatures() == null ? 5 : config.topFeatures(),
           spec.output(),
           kind,
-          ExplainerIdentity.of(config, spec.output(), kind, options, guided));
+          ExplainerIdentity.of(config, spec.output(), kind, options, guided),
+          GroupsConfig.build(config, directory, presentation));
     } catch (RuntimeException e) {
       tf.close();
       throw e instanceof ModelLoadException
@@ -214,6 +219,16 @@ public final class ModelExplainer implements AutoCloseable {
             : config.maxRowsPerRun(),
         config.errorTarget(),
         config.maxSteps() == null ? Math.max(steps, 800) : config.maxSteps());
+  }
+
+  /** The config's target, checked against the output at load so a bad one refuses the model. */
+  private static TargetSpec defaultTarget(ModelConfig config, OutputKind kind, int outputSize) {
+    if (config.target() == null || config.target().isNull()) {
+      return TargetSpec.PREDICTED;
+    }
+    TargetSpec target = TargetJson.parse(config.target());
+    Targets.validate(kind, outputSize, target);
+    return target;
   }
 
   private static OutputKind outputKind(ModelConfig config, TfModel tf) {
@@ -312,12 +327,14 @@ public final class ModelExplainer implements AutoCloseable {
               ? Outcome.failed(event, "explain", failure)
               : new Outcome.Explained(
                   event.eventId(),
-                  Records.attribution(event, output, slot.result(), presentation, topFeatures),
+                  Records.attribution(
+                      event, output, slot.result(), presentation, topFeatures, groups),
                   Observations.of(
                       requests.get(j).inputs(),
                       slot.result().get(0),
                       presentation,
-                      identity.forEvent(event)));
+                      identity.forEvent(event),
+                      groups));
     }
     return List.of(outcomes);
   }
@@ -383,7 +400,7 @@ public final class ModelExplainer implements AutoCloseable {
     JsonNode requested = event.target();
     if (requested != null && !requested.isNull()) {
       try {
-        target = TargetSpec.parse(requested.asText());
+        target = TargetJson.parse(requested);
         Targets.validate(kind, tfModel.outputSize(), target);
       } catch (IllegalArgumentException e) {
         throw new EventException("schema", e.getMessage());
