@@ -89,6 +89,40 @@ class TargetsAndGroupsOnModelsTest {
     }
   }
 
+  private static double probability(double y0, double y1, int a, double temperature) {
+    double e0 = Math.exp(y0 / temperature);
+    double e1 = Math.exp(y1 / temperature);
+    return (a == 0 ? e0 : e1) / (e0 + e1);
+  }
+
+  @Test
+  void softmaxWithTemperatureIsCompleteAgainstTheProbabilityChange() throws IOException {
+    try (ModelExplainer explainer = load("{\"output\":\"logits\",\"steps\":128}")) {
+      JsonNode record =
+          explain(explainer, event(JSON.readTree("{\"softmax\":1,\"temperature\":8.0}")));
+      JsonNode logits =
+          Fixtures.reference("breast_cancer").get("cases").get(0).get("serving_outputs");
+      logits = logits.get("logits");
+      double y0b =
+          explain(explainer, event(JSON.getNodeFactory().numberNode(0)))
+              .get("output_at_baseline")
+              .asDouble();
+      double y1b =
+          explain(explainer, event(JSON.getNodeFactory().numberNode(1)))
+              .get("output_at_baseline")
+              .asDouble();
+      double expected =
+          probability(logits.get(0).asDouble(), logits.get(1).asDouble(), 1, 8.0)
+              - probability(y0b, y1b, 1, 8.0);
+      double sum = 0;
+      for (JsonNode v : record.get("attributions").get("features")) {
+        sum += v.asDouble();
+      }
+      assertThat(sum).isCloseTo(expected, within(0.01 * Math.abs(expected)));
+      assertThat(record.get("target").get("kind").asText()).isEqualTo("softmax");
+    }
+  }
+
   @Test
   void runnerUpOfATwoClassModelIsTheOtherClass() throws IOException {
     try (ModelExplainer explainer =
