@@ -174,7 +174,7 @@ public final class ModelExplainer implements AutoCloseable {
           options,
           new InstanceBuilder(serving, featureNames),
           baselines,
-          defaultTarget(config, kind, tf.outputSize()),
+          defaultTarget(config, kind, tf.outputSize(), guided != null),
           presentation,
           config.topFeatures() == null ? 5 : config.topFeatures(),
           spec.output(),
@@ -222,13 +222,22 @@ public final class ModelExplainer implements AutoCloseable {
   }
 
   /** The config's target, checked against the output at load so a bad one refuses the model. */
-  private static TargetSpec defaultTarget(ModelConfig config, OutputKind kind, int outputSize) {
+  private static TargetSpec defaultTarget(
+      ModelConfig config, OutputKind kind, int outputSize, boolean guided) {
     if (config.target() == null || config.target().isNull()) {
       return TargetSpec.PREDICTED;
     }
     TargetSpec target = TargetJson.parse(config.target());
     Targets.validate(kind, outputSize, target);
+    refuseSoftmaxWithGuided(target, guided);
     return target;
+  }
+
+  /** Guided IG feeds one upstream per path; a softmax target needs one per point. */
+  private static void refuseSoftmaxWithGuided(TargetSpec target, boolean guided) {
+    if (guided && target instanceof TargetSpec.Softmax) {
+      throw new IllegalArgumentException("target: softmax targets cannot be used with guided_ig");
+    }
   }
 
   private static OutputKind outputKind(ModelConfig config, TfModel tf) {
@@ -402,6 +411,7 @@ public final class ModelExplainer implements AutoCloseable {
       try {
         target = TargetJson.parse(requested);
         Targets.validate(kind, tfModel.outputSize(), target);
+        refuseSoftmaxWithGuided(target, engine instanceof GuidedIntegratedGradients);
       } catch (IllegalArgumentException e) {
         throw new EventException("schema", e.getMessage());
       }
