@@ -179,6 +179,17 @@ class TargetsAndGroupsOnModelsTest {
   }
 
   @Test
+  void softmaxTargetWithGuidedIgIsRefusedAtLoad() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                load(
+                    "{\"output\":\"logits\",\"method\":\"guided_ig\","
+                        + "\"target\":{\"softmax\":0}}"))
+        .hasMessageContaining("softmax")
+        .hasMessageContaining("guided_ig");
+  }
+
+  @Test
   void groupsAndTargetsChangeTheExplainerHash() throws IOException {
     String plain;
     String predicted;
