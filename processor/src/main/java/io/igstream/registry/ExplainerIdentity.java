@@ -3,6 +3,7 @@ package io.igstream.registry;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.igstream.event.FeatureGroups;
 import io.igstream.ig.Attribution;
 import io.igstream.ig.GuidedOptions;
 import io.igstream.ig.IgOptions;
@@ -34,8 +35,17 @@ public record ExplainerIdentity(ObjectNode config, String hash) {
     return own ? hash + "+event-target-or-baseline" : hash;
   }
 
+  /**
+   * The identity of a configured explainer; feature groups are hashed as resolved (their members),
+   * not as the config's words, so that a superpixel mask file edited in place changes the hash.
+   */
   static ExplainerIdentity of(
-      ModelConfig config, String output, OutputKind kind, IgOptions options, GuidedOptions guided) {
+      ModelConfig config,
+      String output,
+      OutputKind kind,
+      IgOptions options,
+      GuidedOptions guided,
+      FeatureGroups groups) {
     ObjectNode node = CANONICAL.createObjectNode();
     node.put("signature", config.signatureOrDefault());
     node.put("output", output);
@@ -65,8 +75,12 @@ public record ExplainerIdentity(ObjectNode config, String hash) {
     node.set("inputs", CANONICAL.valueToTree(config.inputs()));
     // Groups change what summaries observe; only configs with groups get the key, so hashes of
     // configs without groups (and the baselines made with them) stay valid.
-    if (config.groups() != null) {
-      node.set("groups", CANONICAL.valueToTree(config.groups()));
+    if (!groups.isEmpty()) {
+      ObjectNode resolved = node.putObject("groups");
+      for (FeatureGroups.Group group : groups.groups()) {
+        var members = resolved.putArray(group.name());
+        group.members().forEach(m -> members.add(m.input() + "#" + m.index()));
+      }
     }
     if (options.errorTarget() != null) {
       node.put("error_target", options.errorTarget());

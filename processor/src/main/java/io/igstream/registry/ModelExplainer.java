@@ -158,6 +158,7 @@ public final class ModelExplainer implements AutoCloseable {
                   ? 0
                   : config.baselineSample().seed());
       OutputKind kind = outputKind(config, tf);
+      FeatureGroups groups = GroupsConfig.build(config, directory, presentation);
       // Guided IG's settings first: its refusals name guided_ig's keys, not a quadrature's.
       GuidedOptions guided = GuidedSettings.of(config);
       IgOptions options = options(config);
@@ -179,8 +180,8 @@ public final class ModelExplainer implements AutoCloseable {
           config.topFeatures() == null ? 5 : config.topFeatures(),
           spec.output(),
           kind,
-          ExplainerIdentity.of(config, spec.output(), kind, options, guided),
-          GroupsConfig.build(config, directory, presentation));
+          ExplainerIdentity.of(config, spec.output(), kind, options, guided, groups),
+          groups);
     } catch (RuntimeException e) {
       tf.close();
       throw e instanceof ModelLoadException

@@ -69,6 +69,26 @@ class RepositoryTargetsAndGroupsTest {
     }
   }
 
+  @Test
+  void editingTheMaskFileChangesTheExplainerHash() throws Exception {
+    ModelRoots.deploy(root, "digits_cnn", "digits", "1");
+    Path configFile = root.resolve("digits").resolve(ModelConfig.FILE_NAME);
+    ObjectNode config = (ObjectNode) JSON.readTree(configFile.toFile());
+    ((ObjectNode) config.get("inputs").get("image")).put("superpixels", "mask.json");
+    ModelConfig parsed = ModelConfig.mapper().treeToValue(config, ModelConfig.class);
+    Path mask = root.resolve("digits/mask.json");
+    ModelLoader loader = new ModelLoader(new OpRegistry());
+    List<String> hashes = new java.util.ArrayList<>();
+    for (String row : List.of("[0,0,0,0,1,1,1,1]", "[0,0,1,1,1,1,1,1]")) {
+      Files.writeString(mask, "[" + String.join(",", java.util.Collections.nCopies(8, row)) + "]");
+      try (ModelExplainer explainer =
+          ModelExplainer.load("digits", "1", root.resolve("digits/1"), parsed, loader)) {
+        hashes.add(explainer.identity().hash());
+      }
+    }
+    assertThat(hashes.get(0)).isNotEqualTo(hashes.get(1));
+  }
+
   private static org.assertj.core.data.Offset<Double> within(double v) {
     return org.assertj.core.api.Assertions.within(v);
   }
