@@ -69,7 +69,11 @@ public final class ExplainCommand implements Callable<Integer> {
               + " \"blur\").")
   String method;
 
-  @Option(names = "--target", description = "Output index, 'predicted' (default) or top-K.")
+  @Option(
+      names = "--target",
+      description =
+          "Output index, 'predicted' (default), top-K, or a JSON target object such as"
+              + " '{\"contrast\": [3, \"runner_up\"]}'.")
   String target;
 
   @Option(names = "--baseline", description = "Scalar baseline for every attributed input.")
@@ -103,7 +107,9 @@ public final class ExplainCommand implements Callable<Integer> {
     Map<String, Object> overrides = new LinkedHashMap<>();
     overrides.put("steps", steps);
     overrides.put("method", method);
-    overrides.put("target", target);
+    // A target object comes as JSON text; it must reach the config as an object, not a string.
+    overrides.put(
+        "target", target != null && target.trim().startsWith("{") ? json.readTree(target) : target);
     overrides.put("baseline", baseline);
     overrides.put("error_target", errorTarget);
     overrides.put("max_steps", maxSteps);

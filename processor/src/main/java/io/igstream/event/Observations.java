@@ -31,6 +31,22 @@ public final class Observations {
       Attribution first,
       Map<String, Records.InputPresentation> presentation,
       String explainerHash) {
+    return of(instance, first, presentation, explainerHash, FeatureGroups.NONE);
+  }
+
+  /**
+   * As {@link #of(Map, Attribution, Map, String)}, plus one summarised feature per group (value:
+   * sum of the members' values, or their mean for a superpixel; attribution: sum of the members'
+   * attributions), named like the group or {@code group.<name>} if a feature has that name. The
+   * per-feature entries are unchanged. Groups are left out when there are more than {@value
+   * #MAX_NAMED_FEATURES}, for the same size reason as features.
+   */
+  public static Observation of(
+      Map<String, DenseArray> instance,
+      Attribution first,
+      Map<String, Records.InputPresentation> presentation,
+      String explainerHash,
+      FeatureGroups groups) {
     Map<String, Double> values = new LinkedHashMap<>();
     Map<String, Double> attributions = new LinkedHashMap<>();
     for (Map.Entry<String, DenseArray> entry : first.attributions().entrySet()) {
@@ -62,6 +78,23 @@ public final class Observations {
           values.put(name, x == null ? Double.NaN : mean(x.values(), c, channels));
           attributions.put(name, absSum(a.values(), c, channels));
         }
+      }
+    }
+    if (!groups.isEmpty() && groups.groups().size() <= MAX_NAMED_FEATURES) {
+      Map<String, DenseArray> shaped = new LinkedHashMap<>();
+      first
+          .attributions()
+          .forEach(
+              (input, a) -> {
+                Records.InputPresentation how = presentation.get(input);
+                shaped.put(input, how == null ? a : Shapes.sumTrailing(a, how.inputShape()));
+              });
+      Map<String, Double> groupValues = groups.values(instance);
+      Map<String, Double> groupAttributions = groups.attributions(shaped);
+      for (String group : groupAttributions.keySet()) {
+        String name = values.containsKey(group) ? "group." + group : group;
+        values.put(name, groupValues.get(group));
+        attributions.put(name, groupAttributions.get(group));
       }
     }
     return new Observation(

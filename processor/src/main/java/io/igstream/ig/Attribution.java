@@ -7,7 +7,8 @@ import java.util.Map;
  * (averaged over baselines), the sum, the completeness delta and the approximation error |delta| /
  * |F(x) - F(b)|. Delta and error are null where completeness does not apply (smoothing variants,
  * path-averaged gradients). {@code rule} is the quadrature of plain IG and null for Guided and Blur
- * IG, whose paths are not a straight line; {@code method} is what records call the method.
+ * IG, whose paths are not a straight line; {@code method} is what records call the method; {@code
+ * targetDescription} says what a function target (contrast, sum, threshold, softmax) explained.
  */
 public record Attribution(
     Integer target,
@@ -20,13 +21,42 @@ public record Attribution(
     QuadratureRule rule,
     int steps,
     Boolean errorTargetMet,
-    String method) {
+    String method,
+    ResolvedTarget.Description targetDescription) {
 
   /** The record's method name of Guided IG. */
   public static final String GUIDED_IG = "guided_ig";
 
   /** The record's method name of Blur IG. */
   public static final String BLUR_IG = "blur_ig";
+
+  /** An attribution of a plain target (index, predicted, top-k): no description. */
+  public Attribution(
+      Integer target,
+      double outputAtInput,
+      double outputAtBaseline,
+      Map<String, DenseArray> attributions,
+      double attributionSum,
+      Double delta,
+      Double approximationError,
+      QuadratureRule rule,
+      int steps,
+      Boolean errorTargetMet,
+      String method) {
+    this(
+        target,
+        outputAtInput,
+        outputAtBaseline,
+        attributions,
+        attributionSum,
+        delta,
+        approximationError,
+        rule,
+        steps,
+        errorTargetMet,
+        method,
+        null);
+  }
 
   /** A plain IG attribution: its method is the quadrature rule's name. */
   public Attribution(

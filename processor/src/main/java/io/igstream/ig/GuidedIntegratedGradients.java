@@ -61,6 +61,10 @@ public final class GuidedIntegratedGradients implements ExplainMethod {
       List<Job> own = new ArrayList<>();
       for (ResolvedTarget target :
           Targets.resolve(outputKind, atInput.output(), request.target())) {
+        if (target.dependsOnOutput()) {
+          // Guided IG's rows carry a fixed upstream; a softmax target would need one per point.
+          throw new IllegalArgumentException("guided_ig does not support softmax targets");
+        }
         Job job = new Job(request, atInput, atBaselines, target);
         own.add(job);
         jobs.add(job);
@@ -180,7 +184,8 @@ public final class GuidedIntegratedGradients implements ExplainMethod {
           null,
           options.totalSteps(),
           null,
-          Attribution.GUIDED_IG);
+          Attribution.GUIDED_IG,
+          target.description());
     }
   }
 }

@@ -165,9 +165,12 @@ public final class IntegratedGradients implements ExplainMethod {
           target[offset + i] = (float) (start[i] + alpha * (end[i] - start[i]));
         }
       }
-      double[] up = path.job.target.upstream();
-      for (int j = 0; j < up.length; j++) {
-        upstream[rows * up.length + j] = (float) up[j];
+      // A softmax target's upstream depends on the output at this point: run() fills it in.
+      if (!path.job.target.dependsOnOutput()) {
+        double[] up = path.job.target.upstream();
+        for (int j = 0; j < up.length; j++) {
+          upstream[rows * up.length + j] = (float) up[j];
+        }
       }
       paths[rows] = path;
       weights[rows] = weight;
@@ -189,6 +192,9 @@ public final class IntegratedGradients implements ExplainMethod {
         context.add(paths[row].job.request.inputs());
       }
       float[] up = rows == capacity ? upstream : Arrays.copyOf(upstream, rows * model.outputSize());
+      if (anyDependsOnOutput()) {
+        fillOutputDependentUpstream(context, feed, up);
+      }
       GradientBatch batch = model.gradients(new GradientRequest(rows, context, feed, up));
       float[][] gradients = new float[values.length][];
       for (int t = 0; t < values.length; t++) {
@@ -208,6 +214,40 @@ public final class IntegratedGradients implements ExplainMethod {
         paths[row] = null;
       }
       rows = 0;
+      Arrays.fill(upstream, 0f);
+    }
+
+    private boolean anyDependsOnOutput() {
+      for (int row = 0; row < rows; row++) {
+        if (paths[row].job.target.dependsOnOutput()) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    /**
+     * One extra run at the same points gives the outputs there; the gradient of a softmax target
+     * with respect to the output is then computed per row and fed as that row's upstream.
+     */
+    private void fillOutputDependentUpstream(
+        List<Map<String, DenseArray>> context, Map<String, float[]> feed, float[] up) {
+      int outputs = model.outputSize();
+      float[] atPoints = model.gradients(new GradientRequest(rows, context, feed, up)).outputs();
+      for (int row = 0; row < rows; row++) {
+        ResolvedTarget target = paths[row].job.target;
+        if (!target.dependsOnOutput()) {
+          continue;
+        }
+        double[] output = new double[outputs];
+        for (int j = 0; j < outputs; j++) {
+          output[j] = atPoints[row * outputs + j];
+        }
+        double[] rowUpstream = target.upstreamAt(output);
+        for (int j = 0; j < outputs; j++) {
+          up[row * outputs + j] = (float) rowUpstream[j];
+        }
+      }
     }
   }
 
@@ -367,7 +407,9 @@ public final class IntegratedGradients implements ExplainMethod {
               error,
               options.rule(),
               steps,
-              met);
+              met,
+              options.rule().externalName(),
+              target.description());
     }
 
     boolean meetsErrorTarget() {

@@ -18,6 +18,43 @@ public sealed interface TargetSpec {
     }
   }
 
+  /**
+   * Why class {@code a} rather than {@code b}: F = y[a] - y[b]. A null {@code b} means the
+   * runner-up, the highest-scoring class other than {@code a} at the input.
+   */
+  record Contrast(int a, Integer b) implements TargetSpec {}
+
+  /** A sum over several outputs (multi-label): F = sum of y[i]. */
+  record Sum(java.util.List<Integer> indices) implements TargetSpec {
+    public Sum {
+      if (indices.isEmpty()) {
+        throw new IllegalArgumentException("a sum target needs at least one index");
+      }
+      if (new java.util.HashSet<>(indices).size() != indices.size()) {
+        throw new IllegalArgumentException("a sum target lists an index twice: " + indices);
+      }
+      indices = java.util.List.copyOf(indices);
+    }
+  }
+
+  /** An output minus a threshold: F = y[index] - minus (the shift cancels in F(x) - F(b)). */
+  record Shifted(int index, double minus) implements TargetSpec {
+    public Shifted {
+      if (!Double.isFinite(minus)) {
+        throw new IllegalArgumentException("'minus' must be a finite number");
+      }
+    }
+  }
+
+  /** The probability of a class from logits at a temperature: F = softmax(y / T)[index]. */
+  record Softmax(int index, double temperature) implements TargetSpec {
+    public Softmax {
+      if (!(temperature > 0) || !Double.isFinite(temperature)) {
+        throw new IllegalArgumentException("'temperature' must be a positive number");
+      }
+    }
+  }
+
   TargetSpec PREDICTED = new Predicted();
 
   /** Parses {@code predicted}, {@code top-K} or an index. */

@@ -15,6 +15,7 @@ public final class Targets {
    * fails that event alone.
    */
   public static void validate(OutputKind kind, int outputSize, TargetSpec spec) {
+    FunctionTargets.validate(kind, outputSize, spec);
     if (spec instanceof TargetSpec.Index index) {
       int limit = kind == OutputKind.SIGMOID ? 2 : kind == OutputKind.SCALAR ? 1 : outputSize;
       if (index.index() < 0 || index.index() >= limit) {
@@ -29,6 +30,10 @@ public final class Targets {
 
   /** The targets a spec selects for this output row, best first for top-k. */
   public static List<ResolvedTarget> resolve(OutputKind kind, double[] output, TargetSpec spec) {
+    if (FunctionTargets.handles(spec)) {
+      FunctionTargets.validate(kind, output.length, spec);
+      return List.of(FunctionTargets.resolve(output, spec));
+    }
     return switch (kind) {
       case SCALAR -> List.of(scalar(output, spec));
       case SIGMOID -> sigmoid(output, spec);
@@ -104,7 +109,7 @@ public final class Targets {
   }
 
   /** Indices by decreasing score; ties keep the lower index first, as argmax does. */
-  private static List<Integer> ranked(double[] output) {
+  static List<Integer> ranked(double[] output) {
     return IntStream.range(0, output.length)
         .boxed()
         .sorted(Comparator.comparingDouble((Integer i) -> -output[i]).thenComparing(i -> i))

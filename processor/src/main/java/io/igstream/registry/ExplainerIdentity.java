@@ -3,6 +3,7 @@ package io.igstream.registry;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.igstream.event.FeatureGroups;
 import io.igstream.ig.Attribution;
 import io.igstream.ig.BlurOptions;
 import io.igstream.ig.GuidedOptions;
@@ -35,13 +36,18 @@ public record ExplainerIdentity(ObjectNode config, String hash) {
     return own ? hash + "+event-target-or-baseline" : hash;
   }
 
+  /**
+   * The identity of a configured explainer; feature groups are hashed as resolved (their members),
+   * not as the config's words, so that a superpixel mask file edited in place changes the hash.
+   */
   static ExplainerIdentity of(
       ModelConfig config,
       String output,
       OutputKind kind,
       IgOptions options,
       GuidedOptions guided,
-      BlurOptions blur) {
+      BlurOptions blur,
+      FeatureGroups groups) {
     ObjectNode node = CANONICAL.createObjectNode();
     node.put("signature", config.signatureOrDefault());
     node.put("output", output);
@@ -67,12 +73,28 @@ public record ExplainerIdentity(ObjectNode config, String hash) {
     }
     node.put("steps", options.steps());
     node.put("multiply_by_inputs", options.multiplyByInputs());
-    node.put("target", config.target() == null ? "predicted" : config.target());
+    // A text target hashes as before; an object target (contrast, sum...) hashes as given.
+    if (config.target() == null || config.target().isNull()) {
+      node.put("target", "predicted");
+    } else if (config.target().isValueNode()) {
+      node.put("target", config.target().asText());
+    } else {
+      node.set("target", config.target());
+    }
     node.put("baseline", config.baseline() == null ? 0.0 : config.baseline());
     node.set("baselines", CANONICAL.valueToTree(config.baselines()));
     node.set("baseline_sample", CANONICAL.valueToTree(config.baselineSample()));
     node.set("smoothing", CANONICAL.valueToTree(config.smoothing()));
     node.set("inputs", CANONICAL.valueToTree(config.inputs()));
+    // Groups change what summaries observe; only configs with groups get the key, so hashes of
+    // configs without groups (and the baselines made with them) stay valid.
+    if (!groups.isEmpty()) {
+      ObjectNode resolved = node.putObject("groups");
+      for (FeatureGroups.Group group : groups.groups()) {
+        var members = resolved.putArray(group.name());
+        group.members().forEach(m -> members.add(m.input() + "#" + m.index()));
+      }
+    }
     if (options.errorTarget() != null) {
       node.put("error_target", options.errorTarget());
       node.put("max_steps", options.maxSteps());

@@ -1,5 +1,6 @@
 package io.igstream.registry;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,9 +13,9 @@ import java.util.Map;
 
 /**
  * How one model is explained, read from its {@code igstream-model.json}: which signature, output
- * and inputs, the IG settings and baselines, and feature names. Every field is optional; the
- * defaults explain the only output of {@code serving_default} w.r.t. every float input, with
- * Gauss-Legendre at 50 steps, the predicted class, and a zero baseline.
+ * and inputs, the IG settings and baselines, the target, feature names and feature groups. Every
+ * field is optional; the defaults explain the only output of {@code serving_default} w.r.t. every
+ * float input, with Gauss-Legendre at 50 steps, the predicted class, and a zero baseline.
  */
 public record ModelConfig(
     @JsonProperty("signature") String signature,
@@ -23,7 +24,7 @@ public record ModelConfig(
     @JsonProperty("inputs") Map<String, InputConfig> inputs,
     @JsonProperty("method") String method,
     @JsonProperty("steps") Integer steps,
-    @JsonProperty("target") String target,
+    @JsonProperty("target") JsonNode target,
     @JsonProperty("baseline") Double baseline,
     @JsonProperty("baselines") List<Map<String, JsonNode>> baselines,
     @JsonProperty("baseline_sample") BaselineSample baselineSample,
@@ -36,7 +37,8 @@ public record ModelConfig(
     @JsonProperty("gradient_signature") String gradientSignature,
     @JsonProperty("drift") DriftPolicy.Overrides drift,
     @JsonProperty("guided") GuidedConfig guided,
-    @JsonProperty("blur") BlurConfig blur) {
+    @JsonProperty("blur") BlurConfig blur,
+    @JsonProperty("groups") Map<String, List<String>> groups) {
 
   /** The file name the model repository looks for in {@code <root>/<model>/}. */
   public static final String FILE_NAME = "igstream-model.json";
@@ -46,7 +48,10 @@ public record ModelConfig(
       @JsonProperty("layer") String layer,
       @JsonProperty("feature_names") List<String> featureNames,
       @JsonProperty("baseline") JsonNode baseline,
-      @JsonProperty("channel_reducer") String channelReducer) {}
+      @JsonProperty("channel_reducer") String channelReducer,
+      // Left out when absent so that the explainer hash of configs without masks is unchanged.
+      @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("superpixels")
+          JsonNode superpixels) {}
 
   /** Baselines drawn at random (seeded per event) from a file of reference instances. */
   public record BaselineSample(
@@ -77,7 +82,7 @@ public record ModelConfig(
   public static ModelConfig defaults() {
     return new ModelConfig(
         null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-        null, null, null, null, null);
+        null, null, null, null, null, null);
   }
 
   /** The mapper configuration files are read with: unknown fields are errors, not typos ignored. */

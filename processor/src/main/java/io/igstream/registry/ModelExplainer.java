@@ -2,6 +2,7 @@ package io.igstream.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.igstream.event.EventException;
+import io.igstream.event.FeatureGroups;
 import io.igstream.event.JsonArrays;
 import io.igstream.event.Observations;
 import io.igstream.event.Outcome;
@@ -59,6 +60,7 @@ public final class ModelExplainer implements AutoCloseable {
   private final String output;
   private final OutputKind kind;
   private final ExplainerIdentity identity;
+  private final FeatureGroups groups;
 
   private ModelExplainer(
       String model,
@@ -73,7 +75,8 @@ public final class ModelExplainer implements AutoCloseable {
       int topFeatures,
       String output,
       OutputKind kind,
-      ExplainerIdentity identity) {
+      ExplainerIdentity identity,
+      FeatureGroups groups) {
     this.model = model;
     this.version = version;
     this.tfModel = tfModel;
@@ -87,6 +90,7 @@ public final class ModelExplainer implements AutoCloseable {
     this.output = output;
     this.kind = kind;
     this.identity = identity;
+    this.groups = groups;
   }
 
   /**
@@ -156,6 +160,7 @@ public final class ModelExplainer implements AutoCloseable {
                   ? 0
                   : config.baselineSample().seed());
       OutputKind kind = outputKind(config, tf);
+      FeatureGroups groups = GroupsConfig.build(config, directory, presentation);
       // Guided IG's settings first: its refusals name guided_ig's keys, not a quadrature's.
       GuidedOptions guided = GuidedSettings.of(config);
       BlurOptions blur = BlurSettings.of(config);
@@ -178,12 +183,13 @@ public final class ModelExplainer implements AutoCloseable {
           options,
           new InstanceBuilder(serving, featureNames),
           baselines,
-          config.target() == null ? TargetSpec.PREDICTED : TargetSpec.parse(config.target()),
+          defaultTarget(config, kind, tf.outputSize(), guided != null || blur != null),
           presentation,
           config.topFeatures() == null ? 5 : config.topFeatures(),
           spec.output(),
           kind,
-          ExplainerIdentity.of(config, spec.output(), kind, options, guided, blur));
+          ExplainerIdentity.of(config, spec.output(), kind, options, guided, blur, groups),
+          groups);
     } catch (RuntimeException e) {
       tf.close();
       throw e instanceof ModelLoadException
@@ -223,6 +229,26 @@ public final class ModelExplainer implements AutoCloseable {
             : config.maxRowsPerRun(),
         config.errorTarget(),
         config.maxSteps() == null ? Math.max(steps, 800) : config.maxSteps());
+  }
+
+  /** The config's target, checked against the output at load so a bad one refuses the model. */
+  private static TargetSpec defaultTarget(
+      ModelConfig config, OutputKind kind, int outputSize, boolean guided) {
+    if (config.target() == null || config.target().isNull()) {
+      return TargetSpec.PREDICTED;
+    }
+    TargetSpec target = TargetJson.parse(config.target());
+    Targets.validate(kind, outputSize, target);
+    refuseSoftmaxWithGuided(target, guided);
+    return target;
+  }
+
+  /** Guided and Blur IG feed one upstream vector per path; a softmax target needs one per point. */
+  private static void refuseSoftmaxWithGuided(TargetSpec target, boolean adaptivePath) {
+    if (adaptivePath && target instanceof TargetSpec.Softmax) {
+      throw new IllegalArgumentException(
+          "target: softmax targets cannot be used with guided_ig or blur_ig; use plain IG");
+    }
   }
 
   private static OutputKind outputKind(ModelConfig config, TfModel tf) {
@@ -329,12 +355,14 @@ public final class ModelExplainer implements AutoCloseable {
               ? Outcome.failed(event, "explain", failure)
               : new Outcome.Explained(
                   event.eventId(),
-                  Records.attribution(event, output, slot.result(), presentation, topFeatures),
+                  Records.attribution(
+                      event, output, slot.result(), presentation, topFeatures, groups),
                   Observations.of(
                       requests.get(j).inputs(),
                       slot.result().get(0),
                       presentation,
-                      identity.forEvent(event)));
+                      identity.forEvent(event),
+                      groups));
     }
     return List.of(outcomes);
   }
@@ -400,8 +428,12 @@ public final class ModelExplainer implements AutoCloseable {
     JsonNode requested = event.target();
     if (requested != null && !requested.isNull()) {
       try {
-        target = TargetSpec.parse(requested.asText());
+        target = TargetJson.parse(requested);
         Targets.validate(kind, tfModel.outputSize(), target);
+        refuseSoftmaxWithGuided(
+            target,
+            engine instanceof GuidedIntegratedGradients
+                || engine instanceof BlurIntegratedGradients);
       } catch (IllegalArgumentException e) {
         throw new EventException("schema", e.getMessage());
       }

@@ -300,6 +300,37 @@ class ExplainCommandTest {
     }
   }
 
+  @Test
+  void targetObjectOnTheCommandLineExplainsAThresholdLikeItsPlainIndex() throws IOException {
+    Path events = temp.resolve("one.jsonl");
+    Files.writeString(
+        events, Fixtures.reference("breast_cancer").get("events").get(0).toString() + "\n");
+    List<JsonNode> records = new ArrayList<>();
+    for (String target : List.of("0", "{\"index\": 0, \"minus\": 150.0}")) {
+      Path out = temp.resolve("out-" + records.size() + ".jsonl");
+      Result result =
+          run(
+              "explain",
+              "--model-dir",
+              Fixtures.root().resolve("models/breast_cancer/1").toString(),
+              "--input",
+              events.toString(),
+              "--output",
+              out.toString(),
+              "--target",
+              target);
+      assertThat(result.exitCode()).as(result.err()).isZero();
+      records.add(JSON.readTree(Files.readAllLines(out).get(0)));
+    }
+    JsonNode plain = records.get(0);
+    JsonNode shifted = records.get(1);
+    Schemas.assertValid("attribution-record.schema.json", shifted);
+    assertThat(shifted.get("attributions")).isEqualTo(plain.get("attributions"));
+    assertThat(shifted.get("target").get("kind").asText()).isEqualTo("threshold");
+    assertThat(shifted.get("output_at_input").asDouble())
+        .isEqualTo(plain.get("output_at_input").asDouble() - 150.0);
+  }
+
   private record Result(int exitCode, String out, String err) {}
 
   private static Result run(String... args) {
