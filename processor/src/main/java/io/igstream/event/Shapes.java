@@ -10,7 +10,9 @@ public final class Shapes {
 
   /**
    * Sums the trailing dimensions a layer adds beyond the input's shape (an embedding's width), so
-   * that attributions are keyed like the inputs; returns the array itself when shapes agree.
+   * that attributions are keyed like the inputs; returns the array itself when shapes agree. A
+   * layer tensor that does not extend the input's shape (a layer's input after pooling, say) has no
+   * per-element link to the input, so the input is credited with the total, as a scalar.
    */
   public static DenseArray sumTrailing(DenseArray value, long[] inputShape) {
     if (Arrays.equals(value.shape(), inputShape)) {
@@ -19,7 +21,11 @@ public final class Shapes {
     long[] shape = value.shape();
     if (shape.length < inputShape.length
         || !Arrays.equals(Arrays.copyOf(shape, inputShape.length), inputShape)) {
-      return value;
+      double total = 0;
+      for (double v : value.values()) {
+        total += v;
+      }
+      return new DenseArray(new long[0], new double[] {total});
     }
     int outer = Math.toIntExact(DenseArray.elementCount(inputShape));
     int inner = value.size() / Math.max(1, outer);

@@ -50,8 +50,11 @@ public record ModelConfig(
       @JsonProperty("baseline") JsonNode baseline,
       @JsonProperty("channel_reducer") String channelReducer,
       // Left out when absent so that the explainer hash of configs without masks is unchanged.
-      @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("superpixels")
-          JsonNode superpixels) {}
+      @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("superpixels") JsonNode superpixels,
+      // Also left out when absent: configs attributing at a layer's output keep their hash.
+      @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("layer_side") String layerSide,
+      @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("layer_input_index")
+          Integer layerInputIndex) {}
 
   /** Baselines drawn at random (seeded per event) from a file of reference instances. */
   public record BaselineSample(

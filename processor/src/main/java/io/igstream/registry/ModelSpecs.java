@@ -31,8 +31,7 @@ public final class ModelSpecs {
     List<AttributionPoint> points = new ArrayList<>();
     if (config.inputs() != null && !config.inputs().isEmpty()) {
       for (Map.Entry<String, ModelConfig.InputConfig> entry : config.inputs().entrySet()) {
-        String layer = entry.getValue() == null ? null : entry.getValue().layer();
-        points.add(new AttributionPoint(entry.getKey(), layer));
+        points.add(point(entry.getKey(), entry.getValue()));
       }
     } else {
       for (TensorSpec input : serving.inputs().values()) {
@@ -48,5 +47,36 @@ public final class ModelSpecs {
       }
     }
     return new ExplainedModelSpec(serving.key(), output, points, config.gradientSignature());
+  }
+
+  /** One configured input's point; {@code layer_side} and its index are checked here. */
+  static AttributionPoint point(String input, ModelConfig.InputConfig config) {
+    if (config == null || config.layer() == null) {
+      if (config != null && config.layerSide() != null) {
+        throw refused(input, "layer_side", "needs \"layer\" (the node whose side it names)");
+      }
+      if (config != null && config.layerInputIndex() != null) {
+        throw refused(input, "layer_input_index", "needs \"layer\" and \"layer_side\": \"input\"");
+      }
+      return AttributionPoint.atInput(input);
+    }
+    String side = config.layerSide() == null ? "output" : config.layerSide();
+    if (!side.equals("output") && !side.equals("input")) {
+      throw refused(input, "layer_side", "is '" + side + "'; use \"output\" or \"input\"");
+    }
+    boolean inputs = side.equals("input");
+    Integer index = config.layerInputIndex();
+    if (index != null && !inputs) {
+      throw refused(input, "layer_input_index", "only applies with \"layer_side\": \"input\"");
+    }
+    if (index != null && index < 0) {
+      throw refused(input, "layer_input_index", "is " + index + "; it must be >= 0");
+    }
+    return new AttributionPoint(input, config.layer(), inputs, index == null ? 0 : index);
+  }
+
+  private static ModelLoadException refused(String input, String key, String why) {
+    return new ModelLoadException(
+        "inputs." + input + "." + key + " " + why + " in " + ModelConfig.FILE_NAME);
   }
 }

@@ -32,6 +32,8 @@ final class FunctionInliner {
   private final OpRegistry registry;
   private final Map<String, FunctionDef> library = new HashMap<>();
   private final Map<String, Output<?>> namedTensors = new LinkedHashMap<>();
+  // The rebuilt data inputs of each named node, for attribution to a layer's inputs.
+  private final Map<String, List<Output<?>>> namedInputs = new LinkedHashMap<>();
   private final Map<String, List<Output<?>>> inlinedGraphCalls = new HashMap<>();
   private final boolean rewriteConv2d;
   private int inlinedCalls;
@@ -88,6 +90,11 @@ final class FunctionInliner {
    */
   Map<String, Output<?>> namedTensors() {
     return namedTensors;
+  }
+
+  /** The rebuilt data inputs of each node on the path to the output, keyed by node name. */
+  Map<String, List<Output<?>>> namedInputs() {
+    return namedInputs;
   }
 
   private String functionOf(GraphOperation op) {
@@ -233,6 +240,7 @@ final class FunctionInliner {
       if (!outputs.isEmpty()) {
         namedTensors.putIfAbsent(node.getName(), outputs.get(0));
       }
+      namedInputs.putIfAbsent(node.getName(), List.copyOf(dataInputs));
       return outputs;
     }
 

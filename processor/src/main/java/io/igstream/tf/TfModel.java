@@ -117,7 +117,7 @@ public final class TfModel implements DifferentiableModel, AutoCloseable {
             "layer attribution ("
                 + point.input()
                 + " at "
-                + point.layerNode()
+                + point.describeLayer()
                 + ") cannot go through a gradient signature; attribute at the input instead");
       }
       if (!gradients.outputs().containsKey(gradientKey(point.input()))) {
@@ -167,16 +167,7 @@ public final class TfModel implements DifferentiableModel, AutoCloseable {
     Map<String, Output<?>> points = new LinkedHashMap<>();
     for (AttributionPoint point : spec.attributed()) {
       if (point.isLayer()) {
-        Output<?> inner = inliner.namedTensors().get(point.layerNode());
-        if (inner == null) {
-          throw new ModelLoadException(
-              "no node '"
-                  + point.layerNode()
-                  + "' on the path to the output for layer attribution of "
-                  + point.input()
-                  + "; `igstream inspect-model` lists candidate nodes");
-        }
-        points.put(point.input(), inner);
+        points.put(point.input(), layerTensor(inliner, point));
       } else {
         points.put(
             point.input(), model.graph().output(serving.inputs().get(point.input()).tensorName()));
@@ -195,6 +186,37 @@ public final class TfModel implements DifferentiableModel, AutoCloseable {
           "TensorFlow could not build the gradient graph: " + e.getMessage(), e);
     }
     return new TfModel(model, spec, GradientRoute.GRAPH, rebuilt, points, graph, null);
+  }
+
+  /** The rebuilt tensor a layer point names: the node's first output, or one of its inputs. */
+  private static Output<?> layerTensor(FunctionInliner inliner, AttributionPoint point) {
+    Output<?> output = inliner.namedTensors().get(point.layerNode());
+    if (output == null) {
+      throw new ModelLoadException(
+          "no node '"
+              + point.layerNode()
+              + "' on the path to the output for layer attribution of "
+              + point.input()
+              + "; `igstream inspect-model` lists candidate nodes");
+    }
+    if (!point.layerInputs()) {
+      return output;
+    }
+    // Data inputs only: control dependencies carry no values to interpolate.
+    List<Output<?>> inputs = inliner.namedInputs().get(point.layerNode());
+    if (point.layerInputIndex() >= inputs.size()) {
+      throw new ModelLoadException(
+          "layer_input_index "
+              + point.layerInputIndex()
+              + " for "
+              + point.input()
+              + ": node '"
+              + point.layerNode()
+              + "' has "
+              + inputs.size()
+              + " data input(s)");
+    }
+    return inputs.get(point.layerInputIndex());
   }
 
   static final String UPSTREAM = "igstream_upstream";
@@ -418,7 +440,7 @@ public final class TfModel implements DifferentiableModel, AutoCloseable {
   private static long[] layerRowShape(AttributionPoint point, Output<?> tensor) {
     if (tensor.dataType() != DataType.DT_FLOAT || tensor.shape().isUnknown()) {
       throw new ModelLoadException(
-          "layer tensor " + point.layerNode() + " must be float32 with a known shape");
+          "layer tensor " + point.describeLayer() + " must be float32 with a known shape");
     }
     long[] dims = tensor.shape().asArray();
     long[] row = Arrays.copyOfRange(dims, 1, dims.length);
@@ -426,7 +448,7 @@ public final class TfModel implements DifferentiableModel, AutoCloseable {
       if (dimension < 0) {
         throw new ModelLoadException(
             "layer tensor "
-                + point.layerNode()
+                + point.describeLayer()
                 + " has an unknown dimension "
                 + Arrays.toString(dims)
                 + "; only fixed-size rows can be attributed");
