@@ -24,17 +24,17 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Attribution to a layer's inputs on text_sentiment against the independent Python reference in
- * {@code fixtures/references/layer_inputs/} (float64 GradientTape w.r.t. the tensor flowing into
- * the node): within 1e-4 of the largest reference attribution, F(x) and F(b) within 1e-5.
+ * Attribution to a layer's inputs on text_sentiment and digits_cnn against the independent Python
+ * reference in {@code fixtures/references/layer_inputs/} (float64 GradientTape w.r.t. the tensor
+ * flowing into the node): within 1e-4 of the largest reference attribution, F(x) and F(b) within
+ * 1e-5.
  */
 class LayerInputsReferenceTest {
 
   private static final OpRegistry REGISTRY = new OpRegistry();
 
-  private static JsonNode reference(String point) {
-    return Fixtures.read(
-        Fixtures.root().resolve("references/layer_inputs/text_sentiment_" + point + ".json"));
+  private static JsonNode reference(String file) {
+    return Fixtures.read(Fixtures.root().resolve("references/layer_inputs/" + file + ".json"));
   }
 
   private static TfModel open(JsonNode reference, AttributionPoint point) {
@@ -46,21 +46,22 @@ class LayerInputsReferenceTest {
 
   private static AttributionPoint inputSide(JsonNode reference) {
     return new AttributionPoint(
-        "tokens",
+        reference.get("input").asText(),
         reference.get("layer").asText(),
         true,
         reference.get("layer_input_index").asInt());
   }
 
   private static List<Attribution> explain(TfModel model, JsonNode reference) {
+    String input = reference.get("input").asText();
     List<ExplainRequest> requests = new ArrayList<>();
     for (JsonNode c : reference.get("cases")) {
       requests.add(
           new ExplainRequest(
               c.get("event_id").asText(),
-              Map.of("tokens", JsonArrays.read(c.get("tokens"))),
+              Map.of(input, JsonArrays.read(c.get("inputs").get(input))),
               new TargetSpec.Index(c.get("target").asInt()),
-              List.of(Map.of("tokens", JsonArrays.read(c.get("baseline"))))));
+              List.of(Map.of(input, JsonArrays.read(c.get("baseline").get(input))))));
     }
     IgOptions options =
         IgOptions.defaults()
@@ -76,7 +77,8 @@ class LayerInputsReferenceTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"pooled", "activations"})
+  @ValueSource(
+      strings = {"text_sentiment_pooled", "text_sentiment_activations", "digits_cnn_batchnorm"})
   void matchesTheReferenceAndIsComplete(String point) {
     JsonNode reference = reference(point);
     try (TfModel model = open(reference, inputSide(reference))) {
@@ -90,7 +92,7 @@ class LayerInputsReferenceTest {
         assertThat(got.outputAtInput()).as(what + " F(x)").isCloseTo(fx, within(1e-5));
         assertThat(got.outputAtBaseline()).as(what + " F(b)").isCloseTo(fb, within(1e-5));
         DenseArray want = JsonArrays.read(c.get("attributions"));
-        DenseArray have = got.attributions().get("tokens");
+        DenseArray have = got.attributions().get(reference.get("input").asText());
         // The attributions are in the shape of the layer's input, not of the embedding output.
         assertThat(have.shape()).as(what + " shape").containsExactly(want.shape());
         double scale = 0;
@@ -102,13 +104,13 @@ class LayerInputsReferenceTest {
               .as("%s [%d]", what, k)
               .isCloseTo(want.values()[k], within(1e-4 * scale));
         }
-        // Completeness against F(x) - F(b): exact in the reference's own error, which is zero
-        // for the linear head after the activations and a quadrature error across ReLU kinks.
+        // Completeness against F(x) - F(b): the engine's error is the reference's own, zero for
+        // the linear head after the activations and a quadrature error across ReLU kinks.
         double referenceDelta = c.get("attribution_sum").asDouble() - (fx - fb);
         assertThat(got.attributionSum() - (got.outputAtInput() - got.outputAtBaseline()))
             .as(what + " completeness")
             .isCloseTo(referenceDelta, within(1e-4 * Math.max(1, Math.abs(fx - fb))));
-        if (point.equals("activations")) {
+        if (point.endsWith("activations")) {
           assertThat(got.attributionSum()).as(what + " sum").isCloseTo(fx - fb, within(1e-4));
         }
       }
@@ -117,7 +119,7 @@ class LayerInputsReferenceTest {
 
   @Test
   void inputSideDiffersFromTheOutputSideOfTheSameNode() {
-    JsonNode reference = reference("pooled");
+    JsonNode reference = reference("text_sentiment_pooled");
     try (TfModel inputs = open(reference, inputSide(reference));
         TfModel outputs =
             open(reference, new AttributionPoint("tokens", reference.get("layer").asText()))) {
@@ -129,7 +131,7 @@ class LayerInputsReferenceTest {
 
   @Test
   void missingDataInputIsRefusedNamingTheKey() {
-    JsonNode reference = reference("pooled");
+    JsonNode reference = reference("text_sentiment_pooled");
     assertThatThrownBy(
             () ->
                 open(
