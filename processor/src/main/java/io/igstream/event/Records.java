@@ -112,7 +112,11 @@ public final class Records {
         }
         layers.set(entry.getKey(), JsonArrays.write(value));
       }
-      if (how != null && how.channelReducer() != null && !how.channelReducer().equals("none")) {
+      // A layer input credited as one total (see Shapes.sumTrailing) has no channels to reduce.
+      if (how != null
+          && how.channelReducer() != null
+          && !how.channelReducer().equals("none")
+          && inInputShape.shape().length > 0) {
         if (reduced == null) {
           reduced = node.putObject("reduced_attributions");
         }

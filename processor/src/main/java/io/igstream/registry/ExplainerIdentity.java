@@ -86,6 +86,16 @@ public record ExplainerIdentity(ObjectNode config, String hash) {
     node.set("baseline_sample", CANONICAL.valueToTree(config.baselineSample()));
     node.set("smoothing", CANONICAL.valueToTree(config.smoothing()));
     node.set("inputs", CANONICAL.valueToTree(config.inputs()));
+    // layer_side is hashed when it changes the point; the default written out keeps the hash.
+    if (node.get("inputs") instanceof ObjectNode inputs) {
+      inputs.forEach(
+          input -> {
+            if (input instanceof ObjectNode fields
+                && "output".equals(fields.path("layer_side").asText(null))) {
+              fields.remove("layer_side");
+            }
+          });
+    }
     // Groups change what summaries observe; only configs with groups get the key, so hashes of
     // configs without groups (and the baselines made with them) stay valid.
     if (!groups.isEmpty()) {

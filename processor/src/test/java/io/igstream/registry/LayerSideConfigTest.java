@@ -76,11 +76,37 @@ class LayerSideConfigTest {
   }
 
   @Test
+  void imageLayerInputsWithAChannelReducerGiveAValidRecord() throws IOException {
+    String json =
+        "{\"output\":\"output_0\",\"steps\":16,\"inputs\":{\"image\":{\"layer\":"
+            + "\"functional_3_1/relu_1/Relu\",\"layer_side\":\"input\",\"channel_reducer\":\"sum\"}}}";
+    JsonNode event = Fixtures.reference("digits_cnn").get("events").get(0);
+    try (ModelExplainer explainer =
+        ModelExplainer.load(
+            "digits_cnn",
+            "1",
+            Fixtures.root().resolve("models/digits_cnn/1"),
+            ModelConfig.mapper().readValue(json, ModelConfig.class),
+            LOADER)) {
+      Outcome outcome = explainer.explain(List.of(new EventParser(JSON).parse(event))).get(0);
+      assertThat(outcome).isInstanceOf(Outcome.Explained.class);
+      JsonNode record = ((Outcome.Explained) outcome).record();
+      Schemas.assertValid("attribution-record.schema.json", record);
+      // The batch-norm output: 8 x 8 pixels x 8 channels where the image has 1 channel.
+      assertThat(record.get("layer_attributions").get("image").get(0).get(0).size()).isEqualTo(8);
+      assertThat(record.get("attributions").get("image").isNumber()).isTrue();
+    }
+  }
+
+  @Test
   void theSideChangesTheExplainerHash() throws IOException {
     try (ModelExplainer output = load(config("{\"layer\":\"" + MATMUL + "\"}"));
+        ModelExplainer explicit =
+            load(config("{\"layer\":\"" + MATMUL + "\",\"layer_side\":\"output\"}"));
         ModelExplainer input =
             load(config("{\"layer\":\"" + MATMUL + "\",\"layer_side\":\"input\"}"))) {
       assertThat(input.identity().hash()).isNotEqualTo(output.identity().hash());
+      assertThat(explicit.identity().hash()).isEqualTo(output.identity().hash());
       assertThat(output.identity().config().get("inputs").get("tokens").has("layer_side"))
           .isFalse();
     }
