@@ -59,7 +59,7 @@ public final class BlurIntegratedGradients implements ExplainMethod {
     for (int r = 0; r < requests.size(); r++) {
       instances.add(withImages(requests.get(r), blurred(originals.get(r), options.maxSigma())));
     }
-    List<Evaluation> evaluated = evaluateAll(instances);
+    List<Evaluation> evaluated = GradientRuns.evaluate(model, instances, options.maxRowsPerRun());
 
     List<Job> jobs = new ArrayList<>();
     List<List<Job>> byRequest = new ArrayList<>();
@@ -123,15 +123,6 @@ public final class BlurIntegratedGradients implements ExplainMethod {
       results.add(own.stream().map(this::result).toList());
     }
     return results;
-  }
-
-  private List<Evaluation> evaluateAll(List<Map<String, DenseArray>> instances) {
-    List<Evaluation> out = new ArrayList<>(instances.size());
-    for (int from = 0; from < instances.size(); from += options.maxRowsPerRun()) {
-      int to = Math.min(instances.size(), from + options.maxRowsPerRun());
-      out.addAll(model.evaluate(instances.subList(from, to)));
-    }
-    return out;
   }
 
   /** The attributed images of a request, flat in the tensors' order. */

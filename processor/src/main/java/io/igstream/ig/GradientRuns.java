@@ -26,6 +26,20 @@ final class GradientRuns {
   }
 
   /**
+   * F at each instance (the inputs and the baselines of a batch), in runs of at most {@code
+   * maxRowsPerRun} rows, so that the forward pass is bounded like the gradient runs.
+   */
+  static List<Evaluation> evaluate(
+      DifferentiableModel model, List<Map<String, DenseArray>> instances, int maxRowsPerRun) {
+    List<Evaluation> out = new ArrayList<>(instances.size());
+    for (int from = 0; from < instances.size(); from += maxRowsPerRun) {
+      int to = Math.min(instances.size(), from + maxRowsPerRun);
+      out.addAll(model.evaluate(instances.subList(from, to)));
+    }
+    return out;
+  }
+
+  /**
    * Hands the gradient at each point (flat like the point) with the point's index to {@code sink},
    * one run at a time, so that no more than one run's gradients are held at once.
    */

@@ -47,7 +47,7 @@ public final class GuidedIntegratedGradients implements ExplainMethod {
     for (ExplainRequest request : requests) {
       instances.addAll(request.baselines());
     }
-    List<Evaluation> evaluated = evaluateAll(instances);
+    List<Evaluation> evaluated = GradientRuns.evaluate(model, instances, options.maxRowsPerRun());
 
     List<Job> jobs = new ArrayList<>();
     List<List<Job>> byRequest = new ArrayList<>();
@@ -89,15 +89,6 @@ public final class GuidedIntegratedGradients implements ExplainMethod {
       results.add(own.stream().map(Job::result).toList());
     }
     return results;
-  }
-
-  private List<Evaluation> evaluateAll(List<Map<String, DenseArray>> instances) {
-    List<Evaluation> out = new ArrayList<>(instances.size());
-    for (int from = 0; from < instances.size(); from += options.maxRowsPerRun()) {
-      int to = Math.min(instances.size(), from + options.maxRowsPerRun());
-      out.addAll(model.evaluate(instances.subList(from, to)));
-    }
-    return out;
   }
 
   private double[] flatten(Map<String, DenseArray> values) {

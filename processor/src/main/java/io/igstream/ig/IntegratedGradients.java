@@ -53,7 +53,7 @@ public final class IntegratedGradients implements ExplainMethod {
     for (ExplainRequest request : requests) {
       instances.addAll(request.baselines());
     }
-    List<Evaluation> evaluated = evaluateAll(instances);
+    List<Evaluation> evaluated = GradientRuns.evaluate(model, instances, options.maxRowsPerRun());
     List<Evaluation> atInputs = evaluated.subList(0, requests.size());
     List<Evaluation> atBaselines = evaluated.subList(requests.size(), evaluated.size());
 
@@ -101,15 +101,6 @@ public final class IntegratedGradients implements ExplainMethod {
       results.get(job.requestIndex).add(job.result());
     }
     return results;
-  }
-
-  private List<Evaluation> evaluateAll(List<Map<String, DenseArray>> instances) {
-    List<Evaluation> out = new ArrayList<>(instances.size());
-    for (int from = 0; from < instances.size(); from += options.maxRowsPerRun()) {
-      int to = Math.min(instances.size(), from + options.maxRowsPerRun());
-      out.addAll(model.evaluate(instances.subList(from, to)));
-    }
-    return out;
   }
 
   /** Streams every point of every path of the jobs through the model, chunked. */
