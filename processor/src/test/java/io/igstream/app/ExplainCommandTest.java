@@ -191,62 +191,37 @@ class ExplainCommandTest {
 
   @Test
   void guidedIgThroughTheModelConfigMatchesItsPythonReference() throws IOException {
-    JsonNode guided = Fixtures.read(Fixtures.root().resolve("references/guided/digits_cnn.json"));
-    List<String> lines = new ArrayList<>();
-    for (JsonNode event : Fixtures.reference("digits_cnn").get("events")) {
-      lines.add(event.toString());
-    }
-    Path events = temp.resolve("events.jsonl");
-    Files.write(events, lines);
-    Path config = temp.resolve("igstream-model.json");
-    Files.writeString(
-        config,
-        "{\"output\":\"output_0\",\"output_kind\":\"vector\",\"method\":\"guided_ig\","
-            + "\"steps\":20,\"guided\":{\"fraction\":0.25,\"anchors\":2,\"max_dist\":1.0}}");
-    Path out = temp.resolve("out.jsonl");
-
-    Result result =
-        run(
-            "explain",
-            "--model-dir",
-            Fixtures.root().resolve("models/digits_cnn/1").toString(),
-            "--config",
-            config.toString(),
-            "--input",
-            events.toString(),
-            "--output",
-            out.toString());
-
-    assertThat(result.exitCode).as(result.err).isZero();
-    List<String> written = Files.readAllLines(out);
-    assertThat(written).hasSize(lines.size());
-    for (int i = 0; i < written.size(); i++) {
-      JsonNode record = JSON.readTree(written.get(i));
-      Schemas.assertValid("attribution-record.schema.json", record);
-      assertThat(record.get("method").asText()).isEqualTo("guided_ig");
-      JsonNode expected = guided.get("cases").get(i);
-      assertThat(record.get("event_id").asText()).isEqualTo(expected.get("event_id").asText());
-      JsonNode variant = null;
-      for (JsonNode candidate : expected.get("results")) {
-        if (candidate.get("anchors").asInt() == 2 && candidate.get("max_dist").asDouble() == 1.0) {
-          variant = candidate;
-        }
-      }
-      double[] want = JsonArrays.read(variant.get("attributions").get("image")).values();
-      double[] got = JsonArrays.read(record.get("attributions").get("image")).values();
-      double scale = 0;
-      for (double v : want) {
-        scale = Math.max(scale, Math.abs(v));
-      }
-      for (int k = 0; k < want.length; k++) {
-        assertThat(got[k]).as("pixel %d", k).isCloseTo(want[k], within(1e-4 * scale));
-      }
-    }
+    explainedLikeThePathReference(
+        "guided_ig",
+        "\"steps\":20,\"guided\":{\"fraction\":0.25,\"anchors\":2,\"max_dist\":1.0}",
+        "references/guided/digits_cnn.json",
+        candidate ->
+            candidate.get("anchors").asInt() == 2 && candidate.get("max_dist").asDouble() == 1.0);
   }
 
   @Test
   void blurIgThroughTheModelConfigMatchesItsPythonReference() throws IOException {
-    JsonNode blur = Fixtures.read(Fixtures.root().resolve("references/blur/digits_cnn.json"));
+    List<JsonNode> variants =
+        explainedLikeThePathReference(
+            "blur_ig",
+            "\"steps\":16,\"blur\":{\"max_sigma\":4,\"grad_step\":0.05,\"schedule\":\"sqrt\"}",
+            "references/blur/digits_cnn.json",
+            candidate -> candidate.get("schedule").asText().equals("sqrt"));
+    assertThat(variants).allSatisfy(v -> assertThat(v.get("max_sigma").asDouble()).isEqualTo(4.0));
+  }
+
+  /**
+   * Explains digits_cnn's reference events with a path method chosen by the model config and
+   * compares every pixel with the Python reference's variant that {@code pick} selects; returns the
+   * variants compared.
+   */
+  private List<JsonNode> explainedLikeThePathReference(
+      String method,
+      String settings,
+      String referenceFile,
+      java.util.function.Predicate<JsonNode> pick)
+      throws IOException {
+    JsonNode reference = Fixtures.read(Fixtures.root().resolve(referenceFile));
     List<String> lines = new ArrayList<>();
     for (JsonNode event : Fixtures.reference("digits_cnn").get("events")) {
       lines.add(event.toString());
@@ -256,8 +231,11 @@ class ExplainCommandTest {
     Path config = temp.resolve("igstream-model.json");
     Files.writeString(
         config,
-        "{\"output\":\"output_0\",\"output_kind\":\"vector\",\"method\":\"blur_ig\","
-            + "\"steps\":16,\"blur\":{\"max_sigma\":4,\"grad_step\":0.05,\"schedule\":\"sqrt\"}}");
+        "{\"output\":\"output_0\",\"output_kind\":\"vector\",\"method\":\""
+            + method
+            + "\","
+            + settings
+            + "}");
     Path out = temp.resolve("out.jsonl");
 
     Result result =
@@ -275,19 +253,21 @@ class ExplainCommandTest {
     assertThat(result.exitCode).as(result.err).isZero();
     List<String> written = Files.readAllLines(out);
     assertThat(written).hasSize(lines.size());
+    List<JsonNode> compared = new ArrayList<>();
     for (int i = 0; i < written.size(); i++) {
       JsonNode record = JSON.readTree(written.get(i));
       Schemas.assertValid("attribution-record.schema.json", record);
-      assertThat(record.get("method").asText()).isEqualTo("blur_ig");
-      JsonNode expected = blur.get("cases").get(i);
+      assertThat(record.get("method").asText()).isEqualTo(method);
+      JsonNode expected = reference.get("cases").get(i);
       assertThat(record.get("event_id").asText()).isEqualTo(expected.get("event_id").asText());
       JsonNode variant = null;
       for (JsonNode candidate : expected.get("results")) {
-        if (candidate.get("schedule").asText().equals("sqrt")) {
+        if (pick.test(candidate)) {
           variant = candidate;
         }
       }
-      assertThat(variant.get("max_sigma").asDouble()).isEqualTo(4.0);
+      assertThat(variant).as("reference variant for %s", method).isNotNull();
+      compared.add(variant);
       double[] want = JsonArrays.read(variant.get("attributions").get("image")).values();
       double[] got = JsonArrays.read(record.get("attributions").get("image")).values();
       double scale = 0;
@@ -298,6 +278,7 @@ class ExplainCommandTest {
         assertThat(got[k]).as("pixel %d", k).isCloseTo(want[k], within(1e-4 * scale));
       }
     }
+    return compared;
   }
 
   @Test
