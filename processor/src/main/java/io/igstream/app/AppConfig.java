@@ -69,6 +69,7 @@ public record AppConfig(
           Map.entry(SessionSettings.XLA_KEY, "false"),
           Map.entry(SessionSettings.INTRA_OP_THREADS_KEY, "0"),
           Map.entry(SessionSettings.INTER_OP_THREADS_KEY, "0"),
+          Map.entry(SessionSettings.CALLER_THREAD_RUNS_KEY, "true"),
           Map.entry("kafka.bootstrap.servers", "localhost:9092"),
           Map.entry("kafka.application.id", "igstream"));
 
@@ -184,7 +185,8 @@ public record AppConfig(
                 values.get(SessionSettings.MEMORY_FRACTION_KEY)),
             strictBoolean(values, SessionSettings.XLA_KEY),
             integer(values, SessionSettings.INTRA_OP_THREADS_KEY),
-            integer(values, SessionSettings.INTER_OP_THREADS_KEY)),
+            integer(values, SessionSettings.INTER_OP_THREADS_KEY),
+            strictBoolean(values, SessionSettings.CALLER_THREAD_RUNS_KEY)),
         new ViewSettings(
             strictBoolean(values, "igstream.view.enabled"),
             integer(values, "igstream.view.recent-events"),

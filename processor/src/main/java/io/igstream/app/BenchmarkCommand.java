@@ -18,6 +18,7 @@ import io.igstream.registry.ModelSpecs;
 import io.igstream.tf.ModelLoader;
 import io.igstream.tf.OpRegistry;
 import io.igstream.tf.SavedModel;
+import io.igstream.tf.SessionSettings;
 import io.igstream.tf.TfModel;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -40,7 +41,7 @@ import picocli.CommandLine.Spec;
     name = "benchmark",
     mixinStandardHelpOptions = true,
     description =
-        "Measures, per fixture model: raw gradient rows/s at the best rows-per-run, IG attributions/s through the engine at 50 steps, their ratio, and the speed-up over one event at a time.")
+        "Measures, per fixture model: raw gradient rows/s at the best rows-per-run, IG attributions/s through the engine at 50 steps, their ratio, the fixed cost of a TensorFlow run with runs on the calling thread and in TensorFlow's pool (with the ratio in that mode), and the speed-up over one event at a time.")
 public final class BenchmarkCommand implements Callable<Integer> {
 
   private static final int[] ROWS_PER_RUN = {50, 100, 200, 400, 800};
@@ -64,6 +65,20 @@ public final class BenchmarkCommand implements Callable<Integer> {
       defaultValue = "2",
       description = "Time per measurement (default 2).")
   double seconds;
+
+  @Option(
+      names = "--intra-op-threads",
+      defaultValue = "0",
+      description =
+          "TensorFlow threads inside one op for the model benchmark (default 0: TensorFlow chooses).")
+  int intraOpThreads;
+
+  @Option(
+      names = "--inter-op-threads",
+      defaultValue = "0",
+      description =
+          "TensorFlow's inter-op pool size for the model benchmark (default 0: TensorFlow chooses).")
+  int interOpThreads;
 
   @Option(
       names = "--stream",
@@ -126,12 +141,15 @@ public final class BenchmarkCommand implements Callable<Integer> {
     }
     out.printf(
         Locale.ROOT,
-        "%-20s %9s %12s %14s %8s %14s %9s%n",
+        "%-20s %9s %12s %14s %8s %10s %10s %8s %14s %9s%n",
         "model",
         "best rows",
         "grad rows/s",
         "IG attr/s @50",
         "ratio",
+        "run us",
+        "pool us",
+        "pool ratio",
         "1-at-a-time/s",
         "speed-up");
     OpRegistry registry = new OpRegistry();
@@ -146,29 +164,40 @@ public final class BenchmarkCommand implements Callable<Integer> {
       Path configFile = dir.getParent().resolve(ModelConfig.FILE_NAME);
       ModelConfig config =
           Files.isRegularFile(configFile) ? ModelConfig.read(configFile) : ModelConfig.defaults();
-      try (TfModel model = loadQuietly(registry, dir, config)) {
-        if (model == null) {
+      // The same model twice: runs on the calling thread (the default) and, for comparison, in
+      // TensorFlow's inter-op pool (TensorFlow's own default).
+      SessionSettings settings =
+          new SessionSettings("", true, 0, false, intraOpThreads, interOpThreads, true);
+      try (TfModel model = loadQuietly(registry, dir, config, settings);
+          TfModel pooled =
+              loadQuietly(registry, dir, config, settings.withCallerThreadRuns(false))) {
+        if (model == null || pooled == null) {
           out.printf("%-20s refused by the load check (see inspect-model)%n", name);
           continue;
         }
-        out.println(measure(name, model, config, events(reference)));
+        out.println(measure(name, model, pooled, config, events(reference)));
         out.flush();
       }
     }
     return 0;
   }
 
-  private static TfModel loadQuietly(OpRegistry registry, Path dir, ModelConfig config) {
+  private static TfModel loadQuietly(
+      OpRegistry registry, Path dir, ModelConfig config, SessionSettings settings) {
     try (SavedModel probe = SavedModel.load(dir)) {
       var spec = ModelSpecs.resolve(probe.signature(config.signatureOrDefault()), config);
-      return new ModelLoader(registry).load(dir, spec, null);
+      return new ModelLoader(registry, settings).load(dir, spec, null);
     } catch (RuntimeException e) {
       return null;
     }
   }
 
   private String measure(
-      String name, TfModel model, ModelConfig config, List<Map<String, DenseArray>> samples) {
+      String name,
+      TfModel model,
+      TfModel pooled,
+      ModelConfig config,
+      List<Map<String, DenseArray>> samples) {
     // Raw gradient runs: the ceiling the engine should approach.
     Evaluation at = model.evaluate(List.of(samples.get(0))).get(0);
     int bestRows = 0;
@@ -176,7 +205,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
     for (int rows : ROWS_PER_RUN) {
       GradientRequest request = rawRequest(model, at, samples.get(0), rows);
       model.gradients(request); // warm-up
-      double rate = rows * runsPerSecond(() -> model.gradients(request));
+      double rate = rows * runsPerSecond(() -> model.gradients(request), seconds);
       if (rate > bestRate) {
         bestRate = rate;
         bestRows = rows;
@@ -190,7 +219,6 @@ public final class BenchmarkCommand implements Callable<Integer> {
         IgOptions.defaults()
             .withRule(QuadratureRule.GAUSS_LEGENDRE, STEPS)
             .withMaxRowsPerRun(bestRows);
-    IntegratedGradients batched = new IntegratedGradients(model, kind, options);
     List<ExplainRequest> requests = new ArrayList<>();
     int events = Math.max(8, 4 * bestRows / STEPS);
     for (int i = 0; i < events; i++) {
@@ -202,8 +230,9 @@ public final class BenchmarkCommand implements Callable<Integer> {
       requests.add(
           new ExplainRequest("bench-" + i, instance, TargetSpec.PREDICTED, List.of(baseline)));
     }
-    batched.explain(requests);
-    double igRate = events * runsPerSecond(() -> batched.explain(requests));
+    // Both run modes, measured in alternating slices so that machine noise hits them alike.
+    Modes modes = new Modes(model, pooled, at, samples.get(0), bestRows, kind, options, requests);
+    modes.measure(seconds);
     IntegratedGradients single =
         new IntegratedGradients(model, kind, options.withMaxRowsPerRun(STEPS));
     double singleRate =
@@ -212,18 +241,100 @@ public final class BenchmarkCommand implements Callable<Integer> {
                   for (ExplainRequest request : requests.subList(0, 4)) {
                     single.explain(List.of(request));
                   }
-                })
+                },
+                seconds)
             * 4;
     return String.format(
         Locale.ROOT,
-        "%-20s %9d %12.0f %14.1f %8.2f %14.1f %8.1fx",
+        "%-20s %9d %12.0f %14.1f %8.2f %10.1f %10.1f %8.2f %14.1f %8.1fx",
         name,
         bestRows,
-        bestRate,
-        igRate,
-        igRate * STEPS / bestRate,
+        modes.rawRate(true),
+        modes.igRate(true),
+        modes.ratio(true),
+        modes.runMicros(true),
+        modes.runMicros(false),
+        modes.ratio(false),
         singleRate,
-        igRate / singleRate);
+        modes.igRate(true) / singleRate);
+  }
+
+  /**
+   * Raw gradient rows/s at the best rows-per-run, IG attributions/s and the time of a one-row run
+   * (the fixed cost of a run), with runs on the calling thread and in TensorFlow's pool.
+   */
+  private static final class Modes {
+    private static final int SLICES = 5;
+    private final TfModel[] models;
+    private final GradientRequest[] raw;
+    private final GradientRequest[] oneRow;
+    private final IntegratedGradients[] engines;
+    private final List<ExplainRequest> requests;
+    private final int rows;
+    private final double[][] rawRates = new double[2][SLICES];
+    private final double[][] igRates = new double[2][SLICES];
+    private final double[][] runMicros = new double[2][SLICES];
+
+    Modes(
+        TfModel caller,
+        TfModel pooled,
+        Evaluation at,
+        Map<String, DenseArray> instance,
+        int rows,
+        OutputKind kind,
+        IgOptions options,
+        List<ExplainRequest> requests) {
+      this.models = new TfModel[] {pooled, caller};
+      this.rows = rows;
+      this.requests = requests;
+      this.raw = new GradientRequest[2];
+      this.oneRow = new GradientRequest[2];
+      this.engines = new IntegratedGradients[2];
+      for (int m = 0; m < 2; m++) {
+        raw[m] = rawRequest(models[m], at, instance, rows);
+        oneRow[m] = rawRequest(models[m], at, instance, 1);
+        engines[m] = new IntegratedGradients(models[m], kind, options);
+        engines[m].explain(requests);
+      }
+    }
+
+    void measure(double seconds) {
+      double slice = seconds / SLICES;
+      for (int s = 0; s < SLICES; s++) {
+        for (int m = 0; m < 2; m++) {
+          TfModel model = models[m];
+          GradientRequest request = raw[m];
+          GradientRequest one = oneRow[m];
+          IntegratedGradients engine = engines[m];
+          rawRates[m][s] = rows * runsPerSecond(() -> model.gradients(request), slice);
+          runMicros[m][s] = 1e6 / runsPerSecond(() -> model.gradients(one), slice / 2);
+          igRates[m][s] = requests.size() * runsPerSecond(() -> engine.explain(requests), slice);
+        }
+      }
+    }
+
+    double rawRate(boolean callerThread) {
+      return median(rawRates[callerThread ? 1 : 0]);
+    }
+
+    double igRate(boolean callerThread) {
+      return median(igRates[callerThread ? 1 : 0]);
+    }
+
+    /** IG attributions x steps over raw gradient rows, both per second, in one run mode. */
+    double ratio(boolean callerThread) {
+      return igRate(callerThread) * STEPS / rawRate(callerThread);
+    }
+
+    double runMicros(boolean callerThread) {
+      return median(runMicros[callerThread ? 1 : 0]);
+    }
+
+    private static double median(double[] values) {
+      double[] sorted = values.clone();
+      java.util.Arrays.sort(sorted);
+      return sorted[sorted.length / 2];
+    }
   }
 
   private static GradientRequest rawRequest(
@@ -250,7 +361,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
     return new GradientRequest(rows, context, values, upstream);
   }
 
-  private double runsPerSecond(Runnable run) {
+  private static double runsPerSecond(Runnable run, double seconds) {
     long deadline = System.nanoTime() + (long) (seconds * 1e9);
     long start = System.nanoTime();
     int runs = 0;

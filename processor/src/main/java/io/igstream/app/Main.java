@@ -54,7 +54,18 @@ public final class Main implements Runnable {
     return exception.getMessage() == null ? exception.toString() : exception.getMessage();
   }
 
+  /**
+   * JavaCPP (under TensorFlow Java) reads the process's resident size from /proc at every native
+   * allocation when this limit is set, which it is by default: about 20 us of each TensorFlow run
+   * on small models (see README, Throughput). Read once, before the first TensorFlow class loads; a
+   * value given with -D wins.
+   */
+  static final String JAVACPP_MAX_PHYSICAL_BYTES = "org.bytedeco.javacpp.maxPhysicalBytes";
+
   public static void main(String[] args) {
+    if (System.getProperty(JAVACPP_MAX_PHYSICAL_BYTES) == null) {
+      System.setProperty(JAVACPP_MAX_PHYSICAL_BYTES, "0");
+    }
     System.exit(commandLine().execute(args));
   }
 }

@@ -16,9 +16,12 @@ public enum QuadratureRule {
   TRAPEZOID,
   GAUSS_LEGENDRE;
 
+  // Every attribution record names its rule; lower-casing per record showed in profiles.
+  private final String externalName = name().toLowerCase(Locale.ROOT);
+
   /** The name used in configuration, command lines and records, e.g. {@code riemann_left}. */
   public String externalName() {
-    return name().toLowerCase(Locale.ROOT);
+    return externalName;
   }
 
   /** Parses an external name, case-insensitively. */

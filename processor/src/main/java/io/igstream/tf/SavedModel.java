@@ -26,10 +26,12 @@ public final class SavedModel implements AutoCloseable {
   private final Path directory;
   private final SavedModelBundle bundle;
   private final Map<String, SignatureSpec> signatures;
+  private final RunOptions runOptions;
 
-  private SavedModel(Path directory, SavedModelBundle bundle) {
+  private SavedModel(Path directory, SavedModelBundle bundle, RunOptions runOptions) {
     this.directory = directory;
     this.bundle = bundle;
+    this.runOptions = runOptions;
     this.signatures = describe(bundle);
   }
 
@@ -60,7 +62,8 @@ public final class SavedModel implements AutoCloseable {
           SavedModelBundle.loader(dir.toString())
               .withTags("serve")
               .withConfigProto(settings.configProto())
-              .load());
+              .load(),
+          settings.runOptions());
     } catch (RuntimeException e) {
       throw new ModelLoadException("TensorFlow could not load " + dir + ": " + e.getMessage(), e);
     }
@@ -93,6 +96,12 @@ public final class SavedModel implements AutoCloseable {
   /** The session holding the restored variables. */
   public Session session() {
     return bundle.session();
+  }
+
+  /** A runner with this model's run options (see {@link SessionSettings#callerThreadRuns()}). */
+  public Session.Runner runner() {
+    Session.Runner runner = bundle.session().runner();
+    return runOptions == null ? runner : runner.setOptions(runOptions);
   }
 
   /** The meta graph, whose function library holds the bodies of the model's call ops. */
@@ -163,7 +172,7 @@ public final class SavedModel implements AutoCloseable {
   /** A runner feeding every signature input and fetching every output; tensors go to owned. */
   private Session.Runner runner(
       SignatureSpec spec, Map<String, List<DenseArray>> rows, List<Tensor> owned) {
-    Session.Runner runner = session().runner();
+    Session.Runner runner = runner();
     for (TensorSpec input : spec.inputs().values()) {
       List<DenseArray> inputRows = rows.get(input.key());
       if (inputRows == null) {

@@ -5,6 +5,7 @@ import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.proto.GPUOptions;
 import org.tensorflow.proto.GraphOptions;
 import org.tensorflow.proto.OptimizerOptions;
+import org.tensorflow.proto.RunOptions;
 
 /**
  * How TensorFlow sessions of loaded SavedModels are configured: GPU devices and memory, XLA, and
@@ -19,6 +20,9 @@ import org.tensorflow.proto.OptimizerOptions;
  * @param xla compile graphs with XLA's JIT (global_jit_level ON_1); TensorFlow applies it on GPUs
  * @param intraOpThreads threads inside one op (a matrix product), 0 for TensorFlow's choice
  * @param interOpThreads ops run at once, 0 for TensorFlow's choice
+ * @param callerThreadRuns run each model run's ops on the thread that asked for it rather than
+ *     handing them to TensorFlow's inter-op pool: on small models the hand-over is most of a run
+ *     (see README, Throughput); TensorFlow still uses the pool when a run spans several devices
  */
 public record SessionSettings(
     String visibleDevices,
@@ -26,7 +30,8 @@ public record SessionSettings(
     double memoryFraction,
     boolean xla,
     int intraOpThreads,
-    int interOpThreads) {
+    int interOpThreads,
+    boolean callerThreadRuns) {
 
   public static final String VISIBLE_DEVICES_KEY = "igstream.tf.gpu.visible-devices";
   public static final String ALLOW_GROWTH_KEY = "igstream.tf.gpu.allow-growth";
@@ -34,6 +39,7 @@ public record SessionSettings(
   public static final String XLA_KEY = "igstream.tf.xla";
   public static final String INTRA_OP_THREADS_KEY = "igstream.tf.intra-op-threads";
   public static final String INTER_OP_THREADS_KEY = "igstream.tf.inter-op-threads";
+  public static final String CALLER_THREAD_RUNS_KEY = "igstream.tf.caller-thread-runs";
 
   private static final Pattern DEVICE_LIST = Pattern.compile("(\\d+(,\\d+)*)?");
 
@@ -67,9 +73,40 @@ public record SessionSettings(
     }
   }
 
-  /** All GPUs, memory on demand, no XLA, thread pools sized by TensorFlow. */
+  /** As the full constructor, runs on the caller's thread. */
+  public SessionSettings(
+      String visibleDevices,
+      boolean allowGrowth,
+      double memoryFraction,
+      boolean xla,
+      int intraOpThreads,
+      int interOpThreads) {
+    this(visibleDevices, allowGrowth, memoryFraction, xla, intraOpThreads, interOpThreads, true);
+  }
+
+  /** All GPUs, memory on demand, no XLA, thread pools sized by TensorFlow, caller-thread runs. */
   public static SessionSettings defaults() {
-    return new SessionSettings("", true, 0, false, 0, 0);
+    return new SessionSettings("", true, 0, false, 0, 0, true);
+  }
+
+  /** The same settings with runs on the caller's thread or in TensorFlow's pool. */
+  public SessionSettings withCallerThreadRuns(boolean callerThread) {
+    return new SessionSettings(
+        visibleDevices,
+        allowGrowth,
+        memoryFraction,
+        xla,
+        intraOpThreads,
+        interOpThreads,
+        callerThread);
+  }
+
+  /**
+   * Options for every run of a session made with these settings; null for TensorFlow's defaults.
+   * Per run rather than per session so that one process can measure both (the benchmark does).
+   */
+  public RunOptions runOptions() {
+    return callerThreadRuns ? RunOptions.newBuilder().setInterOpThreadPool(-1).build() : null;
   }
 
   /** The session configuration TensorFlow reads these settings from. */
@@ -109,6 +146,8 @@ public record SessionSettings(
         + intraOpThreads
         + " inter_op_threads="
         + interOpThreads
+        + " caller_thread_runs="
+        + callerThreadRuns
         + " soft_placement=true";
   }
 }

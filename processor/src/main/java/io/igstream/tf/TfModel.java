@@ -265,7 +265,7 @@ public final class TfModel implements DifferentiableModel, AutoCloseable {
   public List<Evaluation> evaluate(List<Map<String, DenseArray>> instances) {
     List<Tensor> owned = new ArrayList<>();
     try {
-      Session.Runner runner = model.session().runner();
+      Session.Runner runner = model.runner();
       for (TensorSpec input : serving.inputs().values()) {
         Tensor tensor = Tensors.batch(input.dtype(), column(instances, input.key()));
         owned.add(tensor);
@@ -317,7 +317,7 @@ public final class TfModel implements DifferentiableModel, AutoCloseable {
   private GradientBatch graphGradients(GradientRequest request) {
     List<Tensor> owned = new ArrayList<>();
     try {
-      Session.Runner runner = model.session().runner();
+      Session.Runner runner = model.runner();
       for (AttributedTensor tensor : attributed) {
         Tensor values =
             Tensors.floats(
@@ -341,7 +341,7 @@ public final class TfModel implements DifferentiableModel, AutoCloseable {
   private GradientBatch signatureGradients(GradientRequest request) {
     List<Tensor> owned = new ArrayList<>();
     try {
-      Session.Runner runner = model.session().runner();
+      Session.Runner runner = model.runner();
       for (AttributedTensor tensor : attributed) {
         TensorSpec input = gradientSignature.inputs().get(tensor.name());
         Tensor values =

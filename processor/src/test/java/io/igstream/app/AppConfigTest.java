@@ -99,8 +99,10 @@ class AppConfigTest {
                 "IGSTREAM_TF_GPU_VISIBLE_DEVICES", "1",
                 "IGSTREAM_TF_GPU_ALLOW_GROWTH", "false",
                 "IGSTREAM_TF_GPU_MEMORY_FRACTION", "0.5",
-                "IGSTREAM_TF_INTER_OP_THREADS", "2"));
-    assertThat(config.tensorflow()).isEqualTo(new SessionSettings("1", false, 0.5, true, 4, 2));
+                "IGSTREAM_TF_INTER_OP_THREADS", "2",
+                "IGSTREAM_TF_CALLER_THREAD_RUNS", "false"));
+    assertThat(config.tensorflow())
+        .isEqualTo(new SessionSettings("1", false, 0.5, true, 4, 2, false));
     assertThat(AppConfig.load(null, Map.of()).tensorflow()).isEqualTo(SessionSettings.defaults());
   }
 

@@ -8,8 +8,10 @@ import io.igstream.ig.IgOptions;
 import io.igstream.ig.QuadratureRule;
 import io.igstream.testing.Fixtures;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Real fixture SavedModels loaded with non-default session settings still explain as the Python
@@ -20,11 +22,18 @@ class ConfiguredSessionTest {
   private static final SessionSettings ONE_THREAD_EACH =
       new SessionSettings("", true, 0, false, 1, 1);
 
-  @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"linear", "diabetes"})
-  void explainsLikeTheReferenceAndRunsOnTheCpu(String name) {
+  /** Both run modes: on the calling thread (the default) and in TensorFlow's inter-op pool. */
+  static Stream<Arguments> modelsAndRunModes() {
+    return Stream.of("linear", "diabetes")
+        .flatMap(name -> Stream.of(Arguments.of(name, true), Arguments.of(name, false)));
+  }
+
+  @ParameterizedTest(name = "{0} caller-thread runs {1}")
+  @MethodSource("modelsAndRunModes")
+  void explainsLikeTheReferenceAndRunsOnTheCpu(String name, boolean callerThreadRuns) {
     JsonNode reference = Fixtures.reference(name);
-    ModelLoader loader = new ModelLoader(new OpRegistry(), ONE_THREAD_EACH);
+    ModelLoader loader =
+        new ModelLoader(new OpRegistry(), ONE_THREAD_EACH.withCallerThreadRuns(callerThreadRuns));
     try (TfModel model =
         loader.load(
             Fixtures.modelDirectory(reference), ReferenceAttributionTest.spec(reference), null)) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.proto.OptimizerOptions.GlobalJitLevel;
+import org.tensorflow.proto.RunOptions;
 
 /** The session configuration TensorFlow receives, read back field by field from the proto. */
 class SessionSettingsTest {
@@ -35,6 +36,17 @@ class SessionSettingsTest {
         .isEqualTo(GlobalJitLevel.OFF);
     assertThat(proto.getIntraOpParallelismThreads()).isZero();
     assertThat(proto.getInterOpParallelismThreads()).isZero();
+  }
+
+  @Test
+  void runsGoToTheCallerThreadUnlessTurnedOff() throws Exception {
+    RunOptions options =
+        RunOptions.parseFrom(SessionSettings.defaults().runOptions().toByteArray());
+    // -1 is TensorFlow's "run on the calling thread" (RunOptions.inter_op_thread_pool).
+    assertThat(options.getInterOpThreadPool()).isEqualTo(-1);
+    assertThat(SessionSettings.defaults().withCallerThreadRuns(false).runOptions()).isNull();
+    assertThat(SessionSettings.defaults().withCallerThreadRuns(false).describe())
+        .contains("caller_thread_runs=false");
   }
 
   @Test
