@@ -17,6 +17,7 @@ import io.igstream.tf.TfModel;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.tensorflow.proto.DataType;
 import picocli.CommandLine.Command;
@@ -66,6 +67,14 @@ public final class InspectModelCommand implements Callable<Integer> {
       List<String> candidates = LayerCandidates.find(model);
       ArrayNode layers = report.putArray("embedding_lookups");
       candidates.forEach(layers::add);
+      ArrayNode layerNodes = report.putArray("layer_nodes");
+      for (LayerCandidates.LayerNode node : LayerCandidates.layerNodes(model)) {
+        layerNodes
+            .addObject()
+            .put("node", node.node())
+            .put("op", node.op())
+            .put("inputs", node.inputs());
+      }
       String gradientSignature =
           modelConfig.gradientSignature() == null
               ? ExplainedModelSpec.DEFAULT_GRADIENT_SIGNATURE
@@ -181,6 +190,26 @@ public final class InspectModelCommand implements Callable<Integer> {
       out.println();
       out.println("Embedding lookups (for layer attribution):");
       report.get("embedding_lookups").forEach(n -> out.println("  " + n.asText()));
+    }
+    if (!report.get("layer_nodes").isEmpty()) {
+      out.println();
+      out.println(
+          "Layer nodes (\"layer\": a node's output; with \"layer_side\": \"input\", its data"
+              + " input \"layer_input_index\" 0.."
+              + "inputs-1):");
+      report
+          .get("layer_nodes")
+          .forEach(
+              n ->
+                  out.printf(
+                      Locale.ROOT,
+                      "  %-60s %-22s inputs=%d%n",
+                      n.get("node").asText(),
+                      n.get("op").asText(),
+                      n.get("inputs").asInt()));
+      if (report.get("layer_nodes").size() == LayerCandidates.MAX_LAYER_NODES) {
+        out.println("  (first " + LayerCandidates.MAX_LAYER_NODES + " only; see --json)");
+      }
     }
     if (report.has("suggested_config")) {
       out.println();

@@ -187,6 +187,16 @@ class ExplainCommandTest {
     assertThat(report.get("embedding_lookups").toString()).contains("token_embedding");
     assertThat(report.get("suggested_config").get("inputs").get("tokens").get("layer").asText())
         .contains("token_embedding");
+    // The node the layer-input reference attributes to (its input 0, the pooled embedding).
+    JsonNode hidden = null;
+    for (JsonNode node : report.get("layer_nodes")) {
+      if (node.get("node").asText().equals("functional_5_1/hidden_1/MatMul")) {
+        hidden = node;
+      }
+    }
+    assertThat(hidden).as(report.get("layer_nodes").toString()).isNotNull();
+    assertThat(hidden.get("op").asText()).isEqualTo("MatMul");
+    assertThat(hidden.get("inputs").asInt()).isEqualTo(2);
   }
 
   @Test

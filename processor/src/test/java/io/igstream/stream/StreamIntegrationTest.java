@@ -29,10 +29,8 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.AfterAll;
@@ -117,7 +115,8 @@ class StreamIntegrationTest {
     int total = 3000;
     Map<String, String> sent = new HashMap<>();
     Map<String, String> expectedFailure = new HashMap<>();
-    try (KafkaProducer<String, String> producer = producer()) {
+    try (KafkaProducer<String, String> producer =
+        io.igstream.testing.TestClients.producer(broker.bootstrapServers())) {
       for (int i = 0; i < total; i++) {
         String id = "it-" + i;
         String value;
@@ -242,6 +241,129 @@ class StreamIntegrationTest {
     }
   }
 
+  /**
+   * Guided IG and Blur IG through the stream on the broker: each event of two models configured
+   * with them ends as one record naming its method, equal to what the model's explainer computes
+   * for the event alone (their agreement with the Python references is checked in
+   * ExplainCommandTest and the engines' own tests).
+   */
+  @Test
+  void guidedAndBlurIgReachTheStream() throws Exception {
+    Path root = models.resolve("path-methods");
+    ModelRoots.deploy(root, "digits_cnn", "digits_guided", "1");
+    ModelRoots.deploy(root, "digits_cnn", "digits_blur", "1");
+    configure(
+        root.resolve("digits_guided"),
+        "guided_ig",
+        "{\"fraction\":0.25,\"anchors\":2,\"max_dist\":0.02}",
+        "guided");
+    configure(
+        root.resolve("digits_blur"),
+        "blur_ig",
+        "{\"max_sigma\":4,\"grad_step\":0.05,\"schedule\":\"sqrt\"}",
+        "blur");
+    String run = UUID.randomUUID().toString().substring(0, 6);
+    StreamSettings settings =
+        new StreamSettings(
+            "pin-" + run,
+            "pout-" + run,
+            "pdlq-" + run,
+            "pbatches-" + run,
+            16,
+            Duration.ofMillis(300),
+            2,
+            1.0,
+            Map.of(),
+            Map.of());
+    try (io.igstream.app.broker.Topics topics =
+        io.igstream.app.broker.Topics.connect(broker.bootstrapServers())) {
+      topics.create(
+          Map.of(
+              settings.inputTopic(), 2,
+              settings.batchTopic(), 2,
+              settings.attributionsTopic(), 2,
+              settings.deadLetterTopic(), 1),
+          Duration.ofSeconds(30));
+    }
+    JsonNode digits = Fixtures.reference("digits_cnn").get("events");
+    Map<String, String> sent = new HashMap<>();
+    try (KafkaProducer<String, String> producer =
+        io.igstream.testing.TestClients.producer(broker.bootstrapServers())) {
+      for (int i = 0; i < 120; i++) {
+        ObjectNode event = (ObjectNode) digits.get(i % digits.size()).deepCopy();
+        event.remove("label");
+        event.put("event_id", "path-" + i);
+        event.put("model", i % 2 == 0 ? "digits_guided" : "digits_blur");
+        event.put("version", "1");
+        sent.put("path-" + i, event.toString());
+        producer.send(new ProducerRecord<>(settings.inputTopic(), "path-" + i, event.toString()));
+      }
+      producer.flush();
+    }
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "paths-" + run);
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+    props.put(StreamsConfig.STATE_DIR_CONFIG, state.resolve("paths-" + run).toString());
+    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+    props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "200");
+    Map<String, List<JsonNode>> outputs = new HashMap<>();
+    try (ModelRepository repository =
+            new ModelRepository(root, new ModelLoader(new OpRegistry()), 4);
+        KafkaStreams streams =
+            new KafkaStreams(
+                ExplanationTopology.build(
+                    settings,
+                    new RepositoryBatchExplainer(repository),
+                    new StreamMetrics(new SimpleMeterRegistry())),
+                props);
+        KafkaConsumer<String, String> consumer = consumer(settings)) {
+      streams.start();
+      long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+      int received = 0;
+      while (received < sent.size() && System.nanoTime() < deadline) {
+        for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
+          JsonNode value = JSON.readTree(record.value());
+          outputs
+              .computeIfAbsent(value.get("event_id").asText(), k -> new ArrayList<>())
+              .add(value);
+          received++;
+        }
+      }
+      for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofSeconds(2))) {
+        JsonNode value = JSON.readTree(record.value());
+        outputs.computeIfAbsent(value.get("event_id").asText(), k -> new ArrayList<>()).add(value);
+      }
+      assertThat(outputs.keySet()).containsExactlyInAnyOrderElementsOf(sent.keySet());
+      assertThat(outputs.values()).allSatisfy(records -> assertThat(records).hasSize(1));
+      EventParser parser = new EventParser(JSON);
+      for (Map.Entry<String, String> entry : sent.entrySet()) {
+        JsonNode streamed = outputs.get(entry.getKey()).get(0);
+        assertThat(streamed.has("error")).as(streamed.toString()).isFalse();
+        var event = parser.parse(entry.getValue());
+        assertThat(streamed.get("method").asText())
+            .isEqualTo(event.model().equals("digits_guided") ? "guided_ig" : "blur_ig");
+        try (ModelRepository.Lease lease = repository.lease(event.model(), event.version())) {
+          JsonNode expected =
+              ((Outcome.Explained) lease.explainer().explain(List.of(event)).get(0)).record();
+          assertThat(streamed.get("target")).isEqualTo(expected.get("target"));
+          assertArraysClose(streamed.get("attributions"), expected.get("attributions"));
+        }
+      }
+    }
+  }
+
+  /** Rewrites a deployed model's config to explain with a path method and its settings. */
+  private static void configure(Path model, String method, String settings, String key)
+      throws java.io.IOException {
+    Path file = model.resolve(io.igstream.registry.ModelConfig.FILE_NAME);
+    ObjectNode config = (ObjectNode) JSON.readTree(file.toFile());
+    config.put("method", method);
+    config.put("steps", 16);
+    config.set(key, JSON.readTree(settings));
+    java.nio.file.Files.writeString(file, config.toString());
+  }
+
   /** The event id of an output; an unparseable event's dead letter is matched by its payload. */
   private static String idOf(JsonNode output, Map<String, String> idByPayload) {
     if (!output.get("event_id").isNull()) {
@@ -268,13 +390,6 @@ class StreamIntegrationTest {
     for (int i = 0; i < expected.size(); i++) {
       assertArraysClose(actual.get(i), expected.get(i));
     }
-  }
-
-  private static KafkaProducer<String, String> producer() {
-    Properties props = new Properties();
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-    props.put(ProducerConfig.ACKS_CONFIG, "all");
-    return new KafkaProducer<>(props, new StringSerializer(), new StringSerializer());
   }
 
   private static KafkaConsumer<String, String> consumer(StreamSettings settings) {
