@@ -89,28 +89,7 @@ class StreamIntegrationTest {
       }
     }
     String run = UUID.randomUUID().toString().substring(0, 6);
-    StreamSettings settings =
-        new StreamSettings(
-            "in-" + run,
-            "out-" + run,
-            "dlq-" + run,
-            "batches-" + run,
-            32,
-            Duration.ofMillis(300),
-            3,
-            1.0,
-            Map.of(),
-            Map.of());
-    try (io.igstream.app.broker.Topics topics =
-        io.igstream.app.broker.Topics.connect(broker.bootstrapServers())) {
-      topics.create(
-          Map.of(
-              settings.inputTopic(), 3,
-              settings.batchTopic(), 3,
-              settings.attributionsTopic(), 3,
-              settings.deadLetterTopic(), 1),
-          Duration.ofSeconds(30));
-    }
+    StreamSettings settings = settingsAndTopics("", run, 32, 3);
 
     int total = 3000;
     Map<String, String> sent = new HashMap<>();
@@ -164,41 +143,16 @@ class StreamIntegrationTest {
       producer.flush();
     }
 
-    Properties props = new Properties();
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "it-" + run);
-    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-    props.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
-    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-    props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
-    props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "200");
+    Properties props = streamsProps("it-" + run, state);
     Map<String, List<JsonNode>> outputs = new HashMap<>();
     Map<String, String> bySent = new HashMap<>();
     sent.forEach((id, value) -> bySent.put(value, id));
     try (ModelRepository repository =
             new ModelRepository(models, new ModelLoader(new OpRegistry()), 8);
-        KafkaStreams streams =
-            new KafkaStreams(
-                ExplanationTopology.build(
-                    settings,
-                    new RepositoryBatchExplainer(repository),
-                    new StreamMetrics(new SimpleMeterRegistry())),
-                props);
+        KafkaStreams streams = explanationStream(settings, repository, props);
         KafkaConsumer<String, String> consumer = consumer(settings)) {
       streams.start();
-      long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-      int received = 0;
-      while (received < total && System.nanoTime() < deadline) {
-        for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
-          JsonNode value = JSON.readTree(record.value());
-          outputs.computeIfAbsent(idOf(value, bySent), k -> new ArrayList<>()).add(value);
-          received++;
-        }
-      }
-      // A little longer, to catch duplicates arriving after the last expected record.
-      for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofSeconds(2))) {
-        JsonNode value = JSON.readTree(record.value());
-        outputs.computeIfAbsent(idOf(value, bySent), k -> new ArrayList<>()).add(value);
-      }
+      outputs.putAll(readOutputs(consumer, total, value -> idOf(value, bySent)));
 
       assertThat(outputs.keySet()).containsExactlyInAnyOrderElementsOf(sent.keySet());
       assertThat(outputs.values()).allSatisfy(records -> assertThat(records).hasSize(1));
@@ -263,28 +217,7 @@ class StreamIntegrationTest {
         "{\"max_sigma\":4,\"grad_step\":0.05,\"schedule\":\"sqrt\"}",
         "blur");
     String run = UUID.randomUUID().toString().substring(0, 6);
-    StreamSettings settings =
-        new StreamSettings(
-            "pin-" + run,
-            "pout-" + run,
-            "pdlq-" + run,
-            "pbatches-" + run,
-            16,
-            Duration.ofMillis(300),
-            2,
-            1.0,
-            Map.of(),
-            Map.of());
-    try (io.igstream.app.broker.Topics topics =
-        io.igstream.app.broker.Topics.connect(broker.bootstrapServers())) {
-      topics.create(
-          Map.of(
-              settings.inputTopic(), 2,
-              settings.batchTopic(), 2,
-              settings.attributionsTopic(), 2,
-              settings.deadLetterTopic(), 1),
-          Duration.ofSeconds(30));
-    }
+    StreamSettings settings = settingsAndTopics("p", run, 16, 2);
     JsonNode digits = Fixtures.reference("digits_cnn").get("events");
     Map<String, String> sent = new HashMap<>();
     try (KafkaProducer<String, String> producer =
@@ -300,40 +233,14 @@ class StreamIntegrationTest {
       }
       producer.flush();
     }
-    Properties props = new Properties();
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "paths-" + run);
-    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-    props.put(StreamsConfig.STATE_DIR_CONFIG, state.resolve("paths-" + run).toString());
-    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-    props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
-    props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "200");
+    Properties props = streamsProps("paths-" + run, state.resolve("paths-" + run));
     Map<String, List<JsonNode>> outputs = new HashMap<>();
     try (ModelRepository repository =
             new ModelRepository(root, new ModelLoader(new OpRegistry()), 4);
-        KafkaStreams streams =
-            new KafkaStreams(
-                ExplanationTopology.build(
-                    settings,
-                    new RepositoryBatchExplainer(repository),
-                    new StreamMetrics(new SimpleMeterRegistry())),
-                props);
+        KafkaStreams streams = explanationStream(settings, repository, props);
         KafkaConsumer<String, String> consumer = consumer(settings)) {
       streams.start();
-      long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-      int received = 0;
-      while (received < sent.size() && System.nanoTime() < deadline) {
-        for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
-          JsonNode value = JSON.readTree(record.value());
-          outputs
-              .computeIfAbsent(value.get("event_id").asText(), k -> new ArrayList<>())
-              .add(value);
-          received++;
-        }
-      }
-      for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofSeconds(2))) {
-        JsonNode value = JSON.readTree(record.value());
-        outputs.computeIfAbsent(value.get("event_id").asText(), k -> new ArrayList<>()).add(value);
-      }
+      outputs.putAll(readOutputs(consumer, sent.size(), value -> value.get("event_id").asText()));
       assertThat(outputs.keySet()).containsExactlyInAnyOrderElementsOf(sent.keySet());
       assertThat(outputs.values()).allSatisfy(records -> assertThat(records).hasSize(1));
       EventParser parser = new EventParser(JSON);
@@ -351,6 +258,83 @@ class StreamIntegrationTest {
         }
       }
     }
+  }
+
+  /** Settings for one run's topics (names prefixed), and the topics created on the broker. */
+  private static StreamSettings settingsAndTopics(
+      String prefix, String run, int batchSize, int partitions) throws Exception {
+    StreamSettings settings =
+        new StreamSettings(
+            prefix + "in-" + run,
+            prefix + "out-" + run,
+            prefix + "dlq-" + run,
+            prefix + "batches-" + run,
+            batchSize,
+            Duration.ofMillis(300),
+            partitions,
+            1.0,
+            Map.of(),
+            Map.of());
+    try (io.igstream.app.broker.Topics topics =
+        io.igstream.app.broker.Topics.connect(broker.bootstrapServers())) {
+      topics.create(
+          Map.of(
+              settings.inputTopic(), partitions,
+              settings.batchTopic(), partitions,
+              settings.attributionsTopic(), partitions,
+              settings.deadLetterTopic(), 1),
+          Duration.ofSeconds(30));
+    }
+    return settings;
+  }
+
+  /** The explanation topology over a model repository, not started. */
+  private static KafkaStreams explanationStream(
+      StreamSettings settings, ModelRepository repository, Properties props) {
+    return new KafkaStreams(
+        ExplanationTopology.build(
+            settings,
+            new RepositoryBatchExplainer(repository),
+            new StreamMetrics(new SimpleMeterRegistry())),
+        props);
+  }
+
+  /** Exactly-once Kafka Streams properties reading the input from its start. */
+  private static Properties streamsProps(String applicationId, Path stateDir) {
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+    props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "200");
+    return props;
+  }
+
+  /**
+   * Every output record by event id, read until {@code expected} records came (at most three
+   * minutes) and two seconds more, to catch duplicates arriving after the last expected record.
+   */
+  private static Map<String, List<JsonNode>> readOutputs(
+      KafkaConsumer<String, String> consumer,
+      int expected,
+      java.util.function.Function<JsonNode, String> idOf)
+      throws Exception {
+    Map<String, List<JsonNode>> outputs = new HashMap<>();
+    long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+    int received = 0;
+    while (received < expected && System.nanoTime() < deadline) {
+      for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
+        JsonNode value = JSON.readTree(record.value());
+        outputs.computeIfAbsent(idOf.apply(value), k -> new ArrayList<>()).add(value);
+        received++;
+      }
+    }
+    for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofSeconds(2))) {
+      JsonNode value = JSON.readTree(record.value());
+      outputs.computeIfAbsent(idOf.apply(value), k -> new ArrayList<>()).add(value);
+    }
+    return outputs;
   }
 
   /** Rewrites a deployed model's config to explain with a path method and its settings. */
