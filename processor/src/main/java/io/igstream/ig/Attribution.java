@@ -30,60 +30,6 @@ public record Attribution(
   /** The record's method name of Blur IG. */
   public static final String BLUR_IG = "blur_ig";
 
-  /** An attribution of a plain target (index, predicted, top-k): no description. */
-  public Attribution(
-      Integer target,
-      double outputAtInput,
-      double outputAtBaseline,
-      Map<String, DenseArray> attributions,
-      double attributionSum,
-      Double delta,
-      Double approximationError,
-      QuadratureRule rule,
-      int steps,
-      Boolean errorTargetMet,
-      String method) {
-    this(
-        target,
-        outputAtInput,
-        outputAtBaseline,
-        attributions,
-        attributionSum,
-        delta,
-        approximationError,
-        rule,
-        steps,
-        errorTargetMet,
-        method,
-        null);
-  }
-
-  /** A plain IG attribution: its method is the quadrature rule's name. */
-  public Attribution(
-      Integer target,
-      double outputAtInput,
-      double outputAtBaseline,
-      Map<String, DenseArray> attributions,
-      double attributionSum,
-      Double delta,
-      Double approximationError,
-      QuadratureRule rule,
-      int steps,
-      Boolean errorTargetMet) {
-    this(
-        target,
-        outputAtInput,
-        outputAtBaseline,
-        attributions,
-        attributionSum,
-        delta,
-        approximationError,
-        rule,
-        steps,
-        errorTargetMet,
-        rule.externalName());
-  }
-
   /** False when F(x), F(b) or any attribution is NaN or infinite: the result is not usable. */
   public boolean isFinite() {
     if (!Double.isFinite(outputAtInput) || !Double.isFinite(outputAtBaseline)) {

@@ -52,20 +52,24 @@ public final class BlurIntegratedGradients implements ExplainMethod {
     for (ExplainRequest request : requests) {
       originals.add(flatten(request));
     }
-    List<Map<String, DenseArray>> instances = new ArrayList<>();
-    for (ExplainRequest request : requests) {
-      instances.add(request.inputs());
-    }
+    // The baseline is the input blurred at the largest sigma.
+    List<List<Map<String, DenseArray>>> baselines = new ArrayList<>();
     for (int r = 0; r < requests.size(); r++) {
-      instances.add(withImages(requests.get(r), blurred(originals.get(r), options.maxSigma())));
+      baselines.add(
+          List.of(withImages(requests.get(r), blurred(originals.get(r), options.maxSigma()))));
     }
-    List<Evaluation> evaluated = GradientRuns.evaluate(model, instances, options.maxRowsPerRun());
+    List<GradientRuns.Evaluated> evaluated =
+        GradientRuns.evaluate(
+            model,
+            requests.stream().map(ExplainRequest::inputs).toList(),
+            baselines,
+            options.maxRowsPerRun());
 
     List<Job> jobs = new ArrayList<>();
     List<List<Job>> byRequest = new ArrayList<>();
     for (int r = 0; r < requests.size(); r++) {
       ExplainRequest request = requests.get(r);
-      Evaluation atInput = evaluated.get(r);
+      Evaluation atInput = evaluated.get(r).atInput();
       List<Job> own = new ArrayList<>();
       for (ResolvedTarget target :
           Targets.resolve(outputKind, atInput.output(), request.target())) {
@@ -74,7 +78,7 @@ public final class BlurIntegratedGradients implements ExplainMethod {
                 r,
                 request,
                 atInput,
-                evaluated.get(requests.size() + r),
+                evaluated.get(r).atBaselines().get(0),
                 target,
                 new double[originals.get(r).length]);
         own.add(job);
@@ -198,7 +202,8 @@ public final class BlurIntegratedGradients implements ExplainMethod {
         null,
         options.steps(),
         null,
-        Attribution.BLUR_IG);
+        Attribution.BLUR_IG,
+        job.target.description());
   }
 
   /** One (event, target) and its running attribution sum. */

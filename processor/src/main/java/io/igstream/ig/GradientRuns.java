@@ -25,11 +25,38 @@ final class GradientRuns {
     this.maxRowsPerRun = maxRowsPerRun;
   }
 
+  /** F and the attributed values at one request's input and at each of its baselines. */
+  record Evaluated(Evaluation atInput, List<Evaluation> atBaselines) {}
+
+  /**
+   * F at every input and baseline of a batch in one chunked forward pass (on small models a run's
+   * fixed cost is most of the work), split back per request.
+   *
+   * @param baselines each input's baselines, in the order of the inputs
+   */
+  static List<Evaluated> evaluate(
+      DifferentiableModel model,
+      List<Map<String, DenseArray>> inputs,
+      List<List<Map<String, DenseArray>>> baselines,
+      int maxRowsPerRun) {
+    List<Map<String, DenseArray>> instances = new ArrayList<>(inputs);
+    baselines.forEach(instances::addAll);
+    List<Evaluation> evaluated = evaluate(model, instances, maxRowsPerRun);
+    List<Evaluated> out = new ArrayList<>(inputs.size());
+    int offset = inputs.size();
+    for (int r = 0; r < inputs.size(); r++) {
+      int count = baselines.get(r).size();
+      out.add(new Evaluated(evaluated.get(r), evaluated.subList(offset, offset + count)));
+      offset += count;
+    }
+    return out;
+  }
+
   /**
    * F at each instance (the inputs and the baselines of a batch), in runs of at most {@code
    * maxRowsPerRun} rows, so that the forward pass is bounded like the gradient runs.
    */
-  static List<Evaluation> evaluate(
+  private static List<Evaluation> evaluate(
       DifferentiableModel model, List<Map<String, DenseArray>> instances, int maxRowsPerRun) {
     List<Evaluation> out = new ArrayList<>(instances.size());
     for (int from = 0; from < instances.size(); from += maxRowsPerRun) {

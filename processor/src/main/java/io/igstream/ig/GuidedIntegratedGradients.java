@@ -40,24 +40,19 @@ public final class GuidedIntegratedGradients implements ExplainMethod {
 
   @Override
   public List<List<Attribution>> explain(List<ExplainRequest> requests) {
-    List<Map<String, DenseArray>> instances = new ArrayList<>();
-    for (ExplainRequest request : requests) {
-      instances.add(request.inputs());
-    }
-    for (ExplainRequest request : requests) {
-      instances.addAll(request.baselines());
-    }
-    List<Evaluation> evaluated = GradientRuns.evaluate(model, instances, options.maxRowsPerRun());
+    List<GradientRuns.Evaluated> evaluated =
+        GradientRuns.evaluate(
+            model,
+            requests.stream().map(ExplainRequest::inputs).toList(),
+            requests.stream().map(ExplainRequest::baselines).toList(),
+            options.maxRowsPerRun());
 
     List<Job> jobs = new ArrayList<>();
     List<List<Job>> byRequest = new ArrayList<>();
-    int baselineOffset = requests.size();
     for (int r = 0; r < requests.size(); r++) {
       ExplainRequest request = requests.get(r);
-      Evaluation atInput = evaluated.get(r);
-      List<Evaluation> atBaselines =
-          evaluated.subList(baselineOffset, baselineOffset + request.baselines().size());
-      baselineOffset += request.baselines().size();
+      Evaluation atInput = evaluated.get(r).atInput();
+      List<Evaluation> atBaselines = evaluated.get(r).atBaselines();
       List<Job> own = new ArrayList<>();
       for (ResolvedTarget target :
           Targets.resolve(outputKind, atInput.output(), request.target())) {

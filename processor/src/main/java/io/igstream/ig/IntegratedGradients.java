@@ -44,29 +44,19 @@ public final class IntegratedGradients implements ExplainMethod {
 
   @Override
   public List<List<Attribution>> explain(List<ExplainRequest> requests) {
-    // Inputs and baselines go through one forward run: on small models a run's fixed cost is
-    // most of the work.
-    List<Map<String, DenseArray>> instances = new ArrayList<>();
-    for (ExplainRequest request : requests) {
-      instances.add(request.inputs());
-    }
-    for (ExplainRequest request : requests) {
-      instances.addAll(request.baselines());
-    }
-    List<Evaluation> evaluated = GradientRuns.evaluate(model, instances, options.maxRowsPerRun());
-    List<Evaluation> atInputs = evaluated.subList(0, requests.size());
-    List<Evaluation> atBaselines = evaluated.subList(requests.size(), evaluated.size());
-
+    List<GradientRuns.Evaluated> evaluated =
+        GradientRuns.evaluate(
+            model,
+            requests.stream().map(ExplainRequest::inputs).toList(),
+            requests.stream().map(ExplainRequest::baselines).toList(),
+            options.maxRowsPerRun());
     List<Job> jobs = new ArrayList<>();
-    int baselineOffset = 0;
     for (int r = 0; r < requests.size(); r++) {
       ExplainRequest request = requests.get(r);
-      List<Evaluation> baselines =
-          atBaselines.subList(baselineOffset, baselineOffset + request.baselines().size());
-      baselineOffset += request.baselines().size();
+      GradientRuns.Evaluated at = evaluated.get(r);
       for (ResolvedTarget target :
-          Targets.resolve(outputKind, atInputs.get(r).output(), request.target())) {
-        jobs.add(new Job(r, request, atInputs.get(r), baselines, target));
+          Targets.resolve(outputKind, at.atInput().output(), request.target())) {
+        jobs.add(new Job(r, request, at.atInput(), at.atBaselines(), target));
       }
     }
 

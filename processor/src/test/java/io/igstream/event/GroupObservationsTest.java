@@ -41,6 +41,8 @@ class GroupObservationsTest {
             0.0,
             QuadratureRule.GAUSS_LEGENDRE,
             50,
+            null,
+            QuadratureRule.GAUSS_LEGENDRE.externalName(),
             null);
     Observation plain = Observations.of(x, a, PRESENTATION, "h");
     Observation grouped = Observations.of(x, a, PRESENTATION, "h", GROUPS);

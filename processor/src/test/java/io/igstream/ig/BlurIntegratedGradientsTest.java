@@ -65,6 +65,27 @@ class BlurIntegratedGradientsTest {
     assertThat(result.rule()).isNull();
   }
 
+  /** A function target's description reaches the result, as with the other methods. */
+  @Test
+  void aThresholdTargetIsDescribedAndExplainedAsTheShiftedOutput() {
+    Random random = new Random(5);
+    ImageQuadraticModel model =
+        new ImageQuadraticModel(SHAPE, new double[SIZE], quarters(random, 2));
+    double[] x = quarters(random, 1);
+    Map<String, DenseArray> inputs = Map.of("image", new DenseArray(SHAPE.clone(), x));
+    Attribution result =
+        new BlurIntegratedGradients(model, OutputKind.SCALAR, BlurOptions.defaults(10))
+            .explain(
+                List.of(
+                    new ExplainRequest(
+                        "t", inputs, new TargetSpec.Shifted(0, 0.5), List.of(inputs))))
+            .get(0)
+            .get(0);
+    assertThat(result.targetDescription()).isNotNull();
+    assertThat(result.targetDescription().kind()).isNotBlank();
+    assertThat(result.outputAtInput()).isCloseTo(model.value(x) - 0.5, within(1e-9));
+  }
+
   /**
    * Completeness within Blur IG's own error: with grad_step equal to the sigma step, each step is a
    * left Riemann step from x(sigma_i) to x(sigma_{i+1}), and for this quadratic its error is
