@@ -28,6 +28,16 @@ final class GradientRuns {
   /** F and the attributed values at one request's input and at each of its baselines. */
   record Evaluated(Evaluation atInput, List<Evaluation> atBaselines) {}
 
+  /** {@link #evaluate(DifferentiableModel, List, List, int)} on the requests' own baselines. */
+  static List<Evaluated> evaluateRequests(
+      DifferentiableModel model, List<ExplainRequest> requests, int maxRowsPerRun) {
+    return evaluate(
+        model,
+        requests.stream().map(ExplainRequest::inputs).toList(),
+        requests.stream().map(ExplainRequest::baselines).toList(),
+        maxRowsPerRun);
+  }
+
   /**
    * F at every input and baseline of a batch in one chunked forward pass (on small models a run's
    * fixed cost is most of the work), split back per request.

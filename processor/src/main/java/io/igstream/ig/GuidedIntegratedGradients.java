@@ -41,11 +41,7 @@ public final class GuidedIntegratedGradients implements ExplainMethod {
   @Override
   public List<List<Attribution>> explain(List<ExplainRequest> requests) {
     List<GradientRuns.Evaluated> evaluated =
-        GradientRuns.evaluate(
-            model,
-            requests.stream().map(ExplainRequest::inputs).toList(),
-            requests.stream().map(ExplainRequest::baselines).toList(),
-            options.maxRowsPerRun());
+        GradientRuns.evaluateRequests(model, requests, options.maxRowsPerRun());
 
     List<Job> jobs = new ArrayList<>();
     List<List<Job>> byRequest = new ArrayList<>();

@@ -45,11 +45,7 @@ public final class IntegratedGradients implements ExplainMethod {
   @Override
   public List<List<Attribution>> explain(List<ExplainRequest> requests) {
     List<GradientRuns.Evaluated> evaluated =
-        GradientRuns.evaluate(
-            model,
-            requests.stream().map(ExplainRequest::inputs).toList(),
-            requests.stream().map(ExplainRequest::baselines).toList(),
-            options.maxRowsPerRun());
+        GradientRuns.evaluateRequests(model, requests, options.maxRowsPerRun());
     List<Job> jobs = new ArrayList<>();
     for (int r = 0; r < requests.size(); r++) {
       ExplainRequest request = requests.get(r);

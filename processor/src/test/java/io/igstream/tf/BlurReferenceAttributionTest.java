@@ -1,5 +1,8 @@
 package io.igstream.tf;
 
+import static io.igstream.tf.MethodRuns.assertCloseToScale;
+import static io.igstream.tf.MethodRuns.only;
+import static io.igstream.tf.MethodRuns.time;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -148,44 +151,18 @@ class BlurReferenceAttributionTest {
             batch.addAll(one);
           }
           double plainMs = time(plain, batch).millis();
-          Timed blurRun = time(blur, batch);
+          MethodRuns.Timed blurRun = time(blur, batch);
           System.out.printf(
               "cost %s, %d events, 20 steps: plain IG %.1f ms, blur IG %.1f ms (x%.1f)%n",
               name, batch.size(), plainMs, blurRun.millis(), blurRun.millis() / plainMs);
           for (int i = 0; i < one.size(); i++) {
             double[] alone = only(blur.explain(List.of(one.get(i))).get(0));
-            double scale = 0;
-            for (double v : alone) {
-              scale = Math.max(scale, Math.abs(v));
-            }
             for (int copy = 0; copy < copies; copy++) {
-              double[] inBatch = only(blurRun.results().get(copy * one.size() + i));
-              for (int k = 0; k < alone.length; k++) {
-                assertThat(inBatch[k]).isCloseTo(alone[k], within(1e-6 * scale));
-              }
+              assertCloseToScale(only(blurRun.results().get(copy * one.size() + i)), alone);
             }
           }
         }
       }
     }
-  }
-
-  /** The best of three timed runs (after a warm-up) and the results of the last. */
-  private record Timed(double millis, List<List<Attribution>> results) {}
-
-  private static Timed time(ExplainMethod method, List<ExplainRequest> batch) {
-    List<List<Attribution>> results = method.explain(batch); // warm-up: TF builds its kernels
-    double best = Double.MAX_VALUE;
-    for (int repeat = 0; repeat < 3; repeat++) {
-      long start = System.nanoTime();
-      results = method.explain(batch);
-      best = Math.min(best, (System.nanoTime() - start) / 1e6);
-    }
-    return new Timed(best, results);
-  }
-
-  private static double[] only(List<Attribution> perRequest) {
-    assertThat(perRequest).hasSize(1);
-    return perRequest.get(0).attributions().values().iterator().next().values();
   }
 }

@@ -1,5 +1,8 @@
 package io.igstream.tf;
 
+import static io.igstream.tf.MethodRuns.assertCloseToScale;
+import static io.igstream.tf.MethodRuns.only;
+import static io.igstream.tf.MethodRuns.time;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -200,39 +203,17 @@ class GuidedReferenceAttributionTest {
             batch.addAll(one);
           }
           double plainMs = time(plain, batch).millis();
-          Timed guidedRun = time(guided, batch);
+          MethodRuns.Timed guidedRun = time(guided, batch);
           System.out.printf(
               "cost %s, %d events, 20 steps: plain IG %.1f ms, guided IG %.1f ms (x%.1f)%n",
               name, batch.size(), plainMs, guidedRun.millis(), guidedRun.millis() / plainMs);
           // Batch invariance on a real model: every copy of an event gets its lone result.
           for (int i = 0; i < batch.size(); i++) {
-            double[] alone = alone(guided, batch.get(i));
-            double[] inBatch = only(guidedRun.results().get(i));
-            double scale = 0;
-            for (double v : alone) {
-              scale = Math.max(scale, Math.abs(v));
-            }
-            for (int k = 0; k < alone.length; k++) {
-              assertThat(inBatch[k]).isCloseTo(alone[k], within(1e-6 * scale));
-            }
+            assertCloseToScale(only(guidedRun.results().get(i)), alone(guided, batch.get(i)));
           }
         }
       }
     }
-  }
-
-  /** The best of three timed runs (after a warm-up) and the results of the last. */
-  private record Timed(double millis, List<List<Attribution>> results) {}
-
-  private static Timed time(ExplainMethod method, List<ExplainRequest> batch) {
-    List<List<Attribution>> results = method.explain(batch); // warm-up: TF builds its kernels
-    double best = Double.MAX_VALUE;
-    for (int repeat = 0; repeat < 3; repeat++) {
-      long start = System.nanoTime();
-      results = method.explain(batch);
-      best = Math.min(best, (System.nanoTime() - start) / 1e6);
-    }
-    return new Timed(best, results);
   }
 
   private final Map<String, double[]> aloneResults = new java.util.HashMap<>();
@@ -242,10 +223,5 @@ class GuidedReferenceAttributionTest {
     return aloneResults.computeIfAbsent(
         request.id() + "@" + System.identityHashCode(method),
         id -> only(method.explain(List.of(request)).get(0)));
-  }
-
-  private static double[] only(List<Attribution> perRequest) {
-    assertThat(perRequest).hasSize(1);
-    return perRequest.get(0).attributions().values().iterator().next().values();
   }
 }
