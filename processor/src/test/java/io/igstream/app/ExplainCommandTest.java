@@ -49,14 +49,10 @@ class ExplainCommandTest {
     Path out = temp.resolve("out.jsonl");
 
     Result result =
-        run(
-            "explain",
-            "--model-dir",
-            Fixtures.root().resolve("models/breast_cancer/1").toString(),
-            "--input",
-            events.toString(),
-            "--output",
-            out.toString(),
+        explain(
+            Fixtures.root().resolve("models/breast_cancer/1"),
+            events,
+            out,
             "--steps",
             "64",
             "--method",
@@ -125,17 +121,7 @@ class ExplainCommandTest {
     Path out = temp.resolve("fashion-out.jsonl");
     Path png = temp.resolve("png");
 
-    Result result =
-        run(
-            "explain",
-            "--model-dir",
-            model.toString(),
-            "--input",
-            events.toString(),
-            "--output",
-            out.toString(),
-            "--png",
-            png.toString());
+    Result result = explain(model, events, out, "--png", png.toString());
 
     assertThat(result.exitCode).as(result.err).isZero();
     List<String> written = Files.readAllLines(out);
@@ -249,16 +235,12 @@ class ExplainCommandTest {
     Path out = temp.resolve("out.jsonl");
 
     Result result =
-        run(
-            "explain",
-            "--model-dir",
-            Fixtures.root().resolve("models/digits_cnn/1").toString(),
+        explain(
+            Fixtures.root().resolve("models/digits_cnn/1"),
+            events,
+            out,
             "--config",
-            config.toString(),
-            "--input",
-            events.toString(),
-            "--output",
-            out.toString());
+            config.toString());
 
     assertThat(result.exitCode).as(result.err).isZero();
     List<String> written = Files.readAllLines(out);
@@ -300,16 +282,8 @@ class ExplainCommandTest {
     for (String target : List.of("0", "{\"index\": 0, \"minus\": 150.0}")) {
       Path out = temp.resolve("out-" + records.size() + ".jsonl");
       Result result =
-          run(
-              "explain",
-              "--model-dir",
-              Fixtures.root().resolve("models/breast_cancer/1").toString(),
-              "--input",
-              events.toString(),
-              "--output",
-              out.toString(),
-              "--target",
-              target);
+          explain(
+              Fixtures.root().resolve("models/breast_cancer/1"), events, out, "--target", target);
       assertThat(result.exitCode()).as(result.err()).isZero();
       records.add(JSON.readTree(Files.readAllLines(out).get(0)));
     }
@@ -323,6 +297,22 @@ class ExplainCommandTest {
   }
 
   private record Result(int exitCode, String out, String err) {}
+
+  /** {@code explain --model-dir model --input events --output out} and further options. */
+  private static Result explain(Path model, Path events, Path out, String... options) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "explain",
+                "--model-dir",
+                model.toString(),
+                "--input",
+                events.toString(),
+                "--output",
+                out.toString()));
+    args.addAll(List.of(options));
+    return run(args.toArray(new String[0]));
+  }
 
   private static Result run(String... args) {
     StringWriter out = new StringWriter();
